@@ -1,0 +1,1 @@
+"""Collection: Segment-spec validation, sources and write keys, tracking plans, importers."""

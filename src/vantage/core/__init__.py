@@ -1,0 +1,1 @@
+"""Core: settings, event and profile contracts, errors and identifier normalisation."""

@@ -1,0 +1,1 @@
+"""Storage: the lake (durable event log compacted to Parquet) and the warehouse (Ibis)."""
