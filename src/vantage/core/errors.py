@@ -31,11 +31,3 @@ class StoreError(VantageError):
 
 class DatasetError(VantageError):
     """A public data set is missing, corrupt or unknown."""
-
-
-class ValidationFailed(VantageError):
-    """Input data failed validation; ``errors`` holds one entry per problem."""
-
-    def __init__(self, message: str, errors: list[dict[str, str]], fix: str | None = None) -> None:
-        self.errors = errors
-        super().__init__(message, fix)

@@ -85,7 +85,9 @@ class Event(BaseModel):
                 "anonymousId (a random id kept on the device) otherwise"
             )
         if self.type == "track" and not self.event:
-            raise ValueError("event is required for a track call: name the action, e.g. 'Order Completed'")
+            raise ValueError(
+                "event is required for a track call: name the action, e.g. 'Order Completed'"
+            )
         if self.type == "group" and not self.group_id:
             raise ValueError("groupId is required for a group call")
         if self.type == "alias" and not self.previous_id:

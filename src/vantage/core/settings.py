@@ -33,7 +33,9 @@ class CollectLimits(BaseModel):
     rate_per_source: float = Field(
         5000.0, gt=0, description="Sustained requests per second allowed for one source."
     )
-    burst_per_source: int = Field(10000, gt=0, description="Requests a source may burst above the rate.")
+    burst_per_source: int = Field(
+        10000, gt=0, description="Requests a source may burst above the rate."
+    )
 
 
 class Settings(BaseSettings):

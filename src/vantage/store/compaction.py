@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -51,7 +52,8 @@ class CompactionResult:
 
 def rows_to_table(rows: list[tuple[object, ...]]) -> pa.Table:
     """Turn log rows (in :data:`LOG_COLUMNS` order) into a table with :data:`EVENT_SCHEMA`."""
-    columns = list(zip(*rows, strict=True)) if rows else [[] for _ in LOG_COLUMNS]
+    columns: list[Any] = list(zip(*rows, strict=True)) if rows else [() for _ in LOG_COLUMNS]
+    ts_type = EVENT_SCHEMA.field("timestamp").type
     data = {
         "seq": pa.array(columns[0], pa.int64()),
         "message_id": pa.array(columns[1], pa.string()),
@@ -60,9 +62,9 @@ def rows_to_table(rows: list[tuple[object, ...]]) -> pa.Table:
         "event": pa.array(columns[4], pa.string()),
         "user_id": pa.array(columns[5], pa.string()),
         "anonymous_id": pa.array(columns[6], pa.string()),
-        "timestamp": pa.array(columns[7], pa.int64()).cast(EVENT_SCHEMA.field("timestamp").type),
-        "received_at": pa.array(columns[8], pa.int64()).cast(EVENT_SCHEMA.field("received_at").type),
-        "payload": pa.array([bytes(p).decode() for p in columns[9]], pa.string()),  # type: ignore[arg-type]
+        "timestamp": pa.array(columns[7], pa.int64()).cast(ts_type),
+        "received_at": pa.array(columns[8], pa.int64()).cast(ts_type),
+        "payload": pa.array([bytes(p).decode() for p in columns[9]], pa.string()),
     }
     return pa.table(data, schema=EVENT_SCHEMA)
 
@@ -135,7 +137,7 @@ def compact(log: EventLog, max_rows: int = 1_000_000) -> CompactionResult:
         conn = log.connect()
         try:
             rows = conn.execute(
-                f"SELECT {', '.join(LOG_COLUMNS)} FROM log WHERE seq BETWEEN ? AND ? ORDER BY seq",  # noqa: S608
+                f"SELECT {', '.join(LOG_COLUMNS)} FROM log WHERE seq BETWEEN ? AND ? ORDER BY seq",
                 (first, last),
             ).fetchall()
         finally:
@@ -181,7 +183,7 @@ def snapshot(log: EventLog) -> LakeSnapshot:
             "SELECT f.compaction_id, f.path FROM lake_files f JOIN compactions c "
             "ON c.id = f.compaction_id WHERE c.state = 'done' ORDER BY f.compaction_id, f.path"
         ).fetchall()
-        rows = conn.execute(f"SELECT {', '.join(LOG_COLUMNS)} FROM log ORDER BY seq").fetchall()  # noqa: S608
+        rows = conn.execute(f"SELECT {', '.join(LOG_COLUMNS)} FROM log ORDER BY seq").fetchall()
         conn.execute("COMMIT")
     finally:
         conn.close()

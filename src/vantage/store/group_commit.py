@@ -35,7 +35,9 @@ class GroupCommitWriter:
     def start(self) -> GroupCommitWriter:
         """Start the writer thread (idempotent)."""
         if self._thread is None or not self._thread.is_alive():
-            self._thread = threading.Thread(target=self._run, name="vantage-log-writer", daemon=True)
+            self._thread = threading.Thread(
+                target=self._run, name="vantage-log-writer", daemon=True
+            )
             self._thread.start()
         return self
 

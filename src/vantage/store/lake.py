@@ -160,7 +160,10 @@ class EventLog:
                 tx.executemany(_INSERT_LOG, fresh)
                 tx.executemany(
                     _INSERT_FAILED,
-                    [(r.source, r.reason, r.field, r.received_at_us, r.payload) for r in sub.rejected],
+                    [
+                        (r.source, r.reason, r.field, r.received_at_us, r.payload)
+                        for r in sub.rejected
+                    ],
                 )
                 results.append(
                     AppendResult(len(fresh), len(sub.records) - len(fresh), len(sub.rejected))
@@ -188,7 +191,7 @@ class EventLog:
         where, args = ("WHERE source = ?", [source]) if source else ("", [])
         with self._reader() as conn:
             rows = conn.execute(
-                f"SELECT {', '.join(LOG_COLUMNS)} FROM log {where} ORDER BY seq DESC LIMIT ?",  # noqa: S608
+                f"SELECT {', '.join(LOG_COLUMNS)} FROM log {where} ORDER BY seq DESC LIMIT ?",
                 [*args, limit],
             ).fetchall()
         return [dict(zip(LOG_COLUMNS, row, strict=True)) for row in rows]
@@ -199,7 +202,7 @@ class EventLog:
         cols = ("id", "source", "reason", "field", "received_at_us", "payload")
         with self._reader() as conn:
             rows = conn.execute(
-                f"SELECT {', '.join(cols)} FROM failed_events {where} ORDER BY id DESC LIMIT ?",  # noqa: S608
+                f"SELECT {', '.join(cols)} FROM failed_events {where} ORDER BY id DESC LIMIT ?",
                 [*args, limit],
             ).fetchall()
         return [dict(zip(cols, row, strict=True)) for row in rows]
@@ -214,7 +217,7 @@ class EventLog:
                 found.update(
                     row[0]
                     for row in conn.execute(
-                        f"SELECT message_id FROM message_ids WHERE message_id IN ({marks})",  # noqa: S608
+                        f"SELECT message_id FROM message_ids WHERE message_id IN ({marks})",
                         chunk,
                     )
                 )
