@@ -1,1 +1,1 @@
-"""cli."""
+"""The ``vantage`` command line (typer + rich)."""

@@ -1,1 +1,1 @@
-"""services."""
+"""Use cases shared by the API, the CLI and the dashboard (no FastAPI or typer here)."""

@@ -1,0 +1,1 @@
+"""Benchmarks: side-by-side figures against targets, peers and baselines (``make bench``)."""

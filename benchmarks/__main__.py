@@ -1,0 +1,20 @@
+"""Run every benchmark and rewrite the results tables in benchmarks/README.md."""
+
+from __future__ import annotations
+
+import argparse
+
+from benchmarks import collect
+
+
+def main() -> None:
+    """Parse arguments and run the chosen benchmarks."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--seconds", type=int, default=15, help="Duration of each load run.")
+    parser.add_argument("--only", choices=["collect"], default=None, help="Run one benchmark.")
+    args = parser.parse_args()
+    collect.main(seconds=args.seconds)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,65 @@
+"""Event use cases: counts, the newest events, failed events, compaction and warehouse sync."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import orjson
+
+from vantage.services.context import ServiceContext
+from vantage.store.compaction import compact
+from vantage.store.records import from_micros
+
+
+@dataclass(frozen=True)
+class EventCounts:
+    """How many events are stored and how many were rejected."""
+
+    stored: int
+    failed: int
+
+
+def count(ctx: ServiceContext) -> EventCounts:
+    """Count stored and failed events (reads the lake; safe while the server runs)."""
+    return EventCounts(stored=ctx.log.count(), failed=ctx.log.count_failed())
+
+
+def tail(ctx: ServiceContext, limit: int = 10, source: str | None = None) -> list[dict[str, Any]]:
+    """The newest events not yet compacted, newest first, as Segment messages."""
+    rows = ctx.log.tail(limit, source)
+    return [
+        {
+            "seq": row["seq"],
+            "source": row["source"],
+            "received_at": from_micros(row["received_at_us"]).isoformat(),
+            "message": orjson.loads(row["payload"]),
+        }
+        for row in rows
+    ]
+
+
+def failed(ctx: ServiceContext, limit: int = 50, source: str | None = None) -> list[dict[str, Any]]:
+    """The newest rejected events with the field and the reason, newest first."""
+    return [
+        {
+            "id": row["id"],
+            "source": row["source"],
+            "field": row["field"],
+            "reason": row["reason"],
+            "received_at": from_micros(row["received_at_us"]).isoformat(),
+            "payload": row["payload"].decode(errors="replace"),
+        }
+        for row in ctx.log.failed(limit, source)
+    ]
+
+
+def compact_and_sync(ctx: ServiceContext) -> dict[str, Any]:
+    """Compact the event log into Parquet and load new events into the warehouse."""
+    from vantage.services.warehouse import open_warehouse
+    from vantage.store.lake_sync import sync_events
+
+    compaction = compact(ctx.log)
+    with open_warehouse(ctx.settings) as store:
+        synced = sync_events(ctx.log, store)
+    return {"compaction": asdict(compaction), "sync": asdict(synced)}
