@@ -63,7 +63,10 @@ def serve_command(
 @friendly_errors
 def ingest_command(
     file: Annotated[str, typer.Argument(help="CSV, Parquet or JSONL file, or a SQLAlchemy URL.")],
-    source: Annotated[str, typer.Option("--source", "-s", help="Source name to record.")],
+    source: Annotated[
+        str | None,
+        typer.Option("--source", "-s", help="Source name to record (default: the mapping's)."),
+    ] = None,
     mapping: Annotated[
         Path | None, typer.Option("--mapping", "-m", help="YAML mapping of columns to fields.")
     ] = None,
@@ -98,7 +101,11 @@ def ingest_command(
         f"{summary['rejected']} rejected ({summary['rows_per_s']:.0f} rows/s)."
     )
     for example in summary["rejected_examples"][:5]:
-        console().print(f"  [red]rejected[/] {example}")
+        console().print(
+            f"  [red]rejected[/] row {example['row']}: {example['field']}: {example['reason']}"
+        )
+    if summary["rejected"]:
+        console().print("See all rejected rows with `vantage events failed`.")
 
 
 @app.command("demo")

@@ -138,9 +138,9 @@ def summarise(run: DemoRun) -> str:
     with open_warehouse(run.ctx.settings) as store:
         events = store.table("events")
         per_source = store.execute(events.group_by("source").aggregate(n=events.count()))
-    run.facts["events_per_source"] = {
-        str(row.source): int(row.n) for row in per_source.itertuples(index=False)
-    }
+    run.facts["events_per_source"] = dict(
+        zip(per_source["source"].astype(str), per_source["n"].astype(int).tolist(), strict=True)
+    )
     run.facts["events_stored"] = run.ctx.log.count()
     run.facts["events_failed"] = run.ctx.log.count_failed()
     return (

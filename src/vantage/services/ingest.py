@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import asdict, is_dataclass
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +14,7 @@ def ingest(
     ctx: ServiceContext,
     uri: str,
     *,
-    source: str,
+    source: str | None,
     mapping_path: Path | None = None,
     table: str | None = None,
     query: str | None = None,
@@ -24,11 +23,14 @@ def ingest(
 ) -> ImportReport:
     """Import ``uri`` (a file path or a SQLAlchemy URL) as events of ``source``.
 
-    The source is created when it does not exist yet. Rows already imported (same content, same
+    The source (the argument, else the mapping's ``source``) is created when it does not exist
+    yet. Rows already imported (same content, same
     source) are skipped as duplicates, so running an import twice stores nothing twice.
     """
     mapping = load_mapping(mapping_path) if mapping_path is not None else None
-    ctx.sources.ensure(source)
+    source = source or (mapping.source if mapping is not None else None)
+    if source:
+        ctx.sources.ensure(source)
     return run_import(
         uri,
         source=source,
@@ -44,5 +46,4 @@ def ingest(
 
 def report_dict(report: ImportReport) -> dict[str, Any]:
     """The import report as plain data (for ``--json`` and the demo summary)."""
-    data = asdict(report) if is_dataclass(report) else report.model_dump()  # type: ignore[attr-defined]
-    return {k: (str(v) if isinstance(v, Path) else v) for k, v in data.items()}
+    return report.to_dict()
