@@ -42,12 +42,25 @@ def _free_port() -> int:
 
 def _vantage(env: dict[str, str], *args: str) -> str:
     exe = Path(sys.executable).with_name("vantage")
-    return subprocess.run([str(exe), *args], env=env, check=True, capture_output=True, text=True).stdout
+    return subprocess.run(
+        [str(exe), *args], env=env, check=True, capture_output=True, text=True
+    ).stdout
 
 
-def _wrk(script: str, url: str, env: dict[str, str], seconds: int, connections: int) -> dict[str, Any]:
+def _wrk(
+    script: str, url: str, env: dict[str, str], seconds: int, connections: int
+) -> dict[str, Any]:
     out = subprocess.run(
-        ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", str(HERE / "wrk" / script), url],
+        [
+            "wrk",
+            "-t1",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "--latency",
+            "-s",
+            str(HERE / "wrk" / script),
+            url,
+        ],
         env={**env, "WRK_DIR": str(HERE / "wrk")},
         check=True,
         capture_output=True,
@@ -171,21 +184,53 @@ def main(seconds: int = 15) -> dict[str, Any]:
         **ceiling,
     }
     (HERE / "results").mkdir(exist_ok=True)
-    (HERE / "results" / "collect.json").write_bytes(orjson.dumps(result, option=orjson.OPT_INDENT_2))
+    (HERE / "results" / "collect.json").write_bytes(
+        orjson.dumps(result, option=orjson.OPT_INDENT_2)
+    )
     per_core = track_rps / cores
     rows = [
-        ("`/v1/batch` sustained events/s (100 events per request)", f"{batch_eps:,.0f}", "≥ 20,000"),
+        (
+            "`/v1/batch` sustained events/s (100 events per request)",
+            f"{batch_eps:,.0f}",
+            "≥ 20,000",
+        ),
         ("`/v1/batch` p99 latency", f"{result['batch_p99_ms']:.1f} ms", "-"),
         ("`/v1/track` requests/s", f"{track_rps:,.0f}", "≥ 2,000"),
-        ("`/v1/track` p50 / p99 latency", f"{result['track_p50_ms']:.1f} / {result['track_p99_ms']:.1f} ms", "p99 < 50 ms"),
+        (
+            "`/v1/track` p50 / p99 latency",
+            f"{result['track_p50_ms']:.1f} / {result['track_p99_ms']:.1f} ms",
+            "p99 < 50 ms",
+        ),
         ("acknowledged events found stored", f"{load['stored']:,} of {load['expected']:,}", "all"),
-        ("ceiling: durable log raw append (no HTTP)", f"{ceiling['log_events_per_s']:,.0f} events/s", "-"),
-        ("ceiling: warehouse raw bulk append (DuckDB)", f"{ceiling['warehouse_events_per_s']:,.0f} events/s", "-"),
-        ("`/v1/batch` as share of warehouse bulk append", f"{batch_eps / ceiling['warehouse_events_per_s']:.1%}", "-"),
-        ("`/v1/batch` as share of durable log append", f"{batch_eps / ceiling['log_events_per_s']:.1%}", "-"),
-        ("`/v1/track` requests/s per core (RudderStack: ~344 per vCPU)", f"{per_core:,.0f} ({per_core / RUDDERSTACK_REQ_PER_S_PER_VCPU:.1f}x)", "-"),
+        (
+            "ceiling: durable log raw append (no HTTP)",
+            f"{ceiling['log_events_per_s']:,.0f} events/s",
+            "-",
+        ),
+        (
+            "ceiling: warehouse raw bulk append (DuckDB)",
+            f"{ceiling['warehouse_events_per_s']:,.0f} events/s",
+            "-",
+        ),
+        (
+            "`/v1/batch` as share of warehouse bulk append",
+            f"{batch_eps / ceiling['warehouse_events_per_s']:.1%}",
+            "-",
+        ),
+        (
+            "`/v1/batch` as share of durable log append",
+            f"{batch_eps / ceiling['log_events_per_s']:.1%}",
+            "-",
+        ),
+        (
+            "`/v1/track` requests/s per core (RudderStack: ~344 per vCPU)",
+            f"{per_core:,.0f} ({per_core / RUDDERSTACK_REQ_PER_S_PER_VCPU:.1f}x)",
+            "-",
+        ),
     ]
-    table = "| measure | result | target |\n|---|---|---|\n" + "\n".join(f"| {a} | {b} | {c} |" for a, b, c in rows)
+    table = "| measure | result | target |\n|---|---|---|\n" + "\n".join(
+        f"| {a} | {b} | {c} |" for a, b, c in rows
+    )
     write_section(
         "collect",
         f"Measured {result['when']} on {result['machine']}; load generator: wrk (1 thread, "

@@ -14,7 +14,9 @@ def write_section(name: str, body: str) -> None:
     start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
     block = f"{start}\n{body}\n{end}"
     if start in text:
-        text = re.sub(re.escape(start) + r".*?" + re.escape(end), lambda _m: block, text, flags=re.S)
+        text = re.sub(
+            re.escape(start) + r".*?" + re.escape(end), lambda _m: block, text, flags=re.S
+        )
     else:
         text = text.rstrip() + f"\n\n## {name}\n\n{block}\n"
     README.write_text(text)

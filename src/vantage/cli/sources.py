@@ -42,7 +42,10 @@ def list_command(as_json: JsonOption = False) -> None:
     print_table(
         "Sources",
         ["name", "enabled", "tracking plan"],
-        ((s.name, "yes" if s.enabled else "no", "yes" if s.tracking_plan else "-") for s in sources),
+        (
+            (s.name, "yes" if s.enabled else "no", "yes" if s.tracking_plan else "-")
+            for s in sources
+        ),
     )
 
 

@@ -12,7 +12,10 @@ def listing(ctx: ServiceContext) -> list[dict[str, Any]]:
     """Every registered data set with whether it is available locally."""
     from vantage.datasets import list_datasets
 
-    return [spec.describe(mirror=ctx.settings.data_mirror, cache=_cache(ctx)) for spec in list_datasets()]
+    return [
+        spec.describe(mirror=ctx.settings.data_mirror, cache=_cache(ctx))
+        for spec in list_datasets()
+    ]
 
 
 def fetch(ctx: ServiceContext, name: str) -> Path:

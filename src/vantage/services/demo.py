@@ -157,5 +157,7 @@ def render(report: DemoReport, console: Console) -> None:
     for key in ("customers", "events_stored", "events_failed", "api_events_per_s", "tables"):
         if key in report.facts:
             value = report.facts[key]
-            facts.add_row(key.replace("_", " "), f"{value:,.0f}" if isinstance(value, float) else str(value))
+            facts.add_row(
+                key.replace("_", " "), f"{value:,.0f}" if isinstance(value, float) else str(value)
+            )
     console.print(facts)
