@@ -25,7 +25,7 @@ def running_server_url(settings: Settings) -> str | None:
         os.kill(int(info["pid"]), 0)
     except (OSError, ValueError, KeyError):
         return None
-    host = "127.0.0.1" if info["host"] in {"0.0.0.0", "::"} else info["host"]  # noqa: S104
+    host = "127.0.0.1" if info["host"] in {"0.0.0.0", "::"} else info["host"]
     url = f"http://{host}:{info['port']}"
     try:
         httpx.get(f"{url}/health", timeout=2).raise_for_status()

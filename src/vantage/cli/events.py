@@ -83,5 +83,5 @@ def compact_command(as_json: JsonOption = False) -> None:
         c, s = result["compaction"], result["sync"]
         console().print(
             f"Compacted {c['rows']} events into {c['files']} Parquet files; "
-            f"loaded {s.get('rows', 0)} events into the warehouse."
+            f"loaded {s['inserted']} events into the warehouse."
         )

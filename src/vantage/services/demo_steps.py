@@ -129,7 +129,7 @@ def compact_and_sync(run: DemoRun) -> str:
     result = compact_sync_service(run.ctx)
     return (
         f"{result['compaction']['rows']:,} events compacted, "
-        f"{result['sync'].get('rows', 0):,} loaded into the warehouse"
+        f"{result['sync']['inserted']:,} loaded into the warehouse"
     )
 
 

@@ -44,9 +44,9 @@ def read_plan_file(path: Path) -> dict[str, Any]:
     try:
         data = orjson.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
     except (orjson.JSONDecodeError, yaml.YAMLError) as exc:
+        kind = "JSON" if path.suffix == ".json" else "YAML"
         raise SourceError(
-            f"Tracking plan file {path} is not valid {'JSON' if path.suffix == '.json' else 'YAML'}: "
-            f"{exc}",
+            f"Tracking plan file {path} is not valid {kind}: {exc}",
             "Fix the syntax error at the position given.",
         ) from exc
     if not isinstance(data, dict):
