@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import os
 import socket
 import threading
 import time
@@ -19,19 +17,16 @@ from vantage.core.workspace import Workspace
 
 def running_server_url(settings: Settings) -> str | None:
     """Base URL of a live ``vantage serve`` for this data directory, or None."""
-    path = Workspace.from_settings(settings).server_file
-    try:
-        info = json.loads(path.read_text())
-        os.kill(int(info["pid"]), 0)
-    except (OSError, ValueError, KeyError):
+    from vantage.api.server import running_server
+
+    info = running_server(Workspace.from_settings(settings))
+    if info is None:
         return None
-    host = "127.0.0.1" if info["host"] in {"0.0.0.0", "::"} else info["host"]
-    url = f"http://{host}:{info['port']}"
     try:
-        httpx.get(f"{url}/health", timeout=2).raise_for_status()
+        httpx.get(f"{info.url}/health", timeout=2).raise_for_status()
     except httpx.HTTPError:
         return None
-    return url
+    return info.url
 
 
 def _free_port() -> int:
@@ -52,7 +47,9 @@ def collection_api(settings: Settings) -> Iterator[str]:
         yield url
         return
     from vantage.api.app import create_app
+    from vantage.api.logs import configure_logging
 
+    configure_logging("warning")
     port = _free_port()
     config = uvicorn.Config(
         create_app(settings), host="127.0.0.1", port=port, log_level="warning", access_log=False

@@ -49,7 +49,11 @@ def step_printer(*, quiet: bool = False) -> Callable[[str, str], None]:
     err = error_console()
 
     def show(name: str, message: str) -> None:
-        if not quiet:
+        if quiet:
+            return
+        if message == "...":
+            err.print(f"[dim]{name:>16} running[/]")
+        else:
             err.print(f"[bold cyan]{name:>16}[/] {message}")
 
     return show

@@ -42,12 +42,24 @@ class EventChecker(Protocol):
         ...
 
 
+_FIELD_OF_RULE = (
+    ("userId or anonymousId", "userId"),
+    ("event is required", "event"),
+    ("groupId is required", "groupId"),
+    ("previousId is required", "previousId"),
+)
+
+
 def describe_validation_error(exc: ValidationError) -> tuple[str, str]:
     """Turn a pydantic error into (field, message) naming the field and the fix."""
     err = exc.errors()[0]
     loc = err.get("loc", ())
-    field = ".".join(str(p) for p in loc) or "(message)"
     msg = err.get("msg", "invalid").removeprefix("Value error, ")
+    field = ".".join(str(p) for p in loc) or next(
+        (name for rule, name in _FIELD_OF_RULE if msg.startswith(rule)), "(message)"
+    )
+    if not loc and field != "(message)":
+        return field, msg
     kind = str(err.get("type", ""))
     if kind == "literal_error" and field == "type":
         msg = "must be one of track, identify, page, screen, group, alias"

@@ -7,6 +7,7 @@ event time is corrected for client clock skew exactly as Segment does:
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -24,6 +25,17 @@ def _id_to_str(value: Any) -> Any:
         raise ValueError("must be a string or a number, not a boolean")
     if isinstance(value, int | float):
         return str(value)
+    return value
+
+
+_LOOSE_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?=[T ]|$)")
+
+
+def _pad_date(value: Any) -> Any:
+    """Accept dates without zero padding (``2015-2-02T...``), as in Segment's own batch example."""
+    if isinstance(value, str) and (match := _LOOSE_DATE.match(value)):
+        year, month, day = match.groups()
+        return f"{year}-{int(month):02d}-{int(day):02d}{value[match.end() :]}"
     return value
 
 
@@ -72,6 +84,11 @@ class Event(BaseModel):
             raise ValueError(f"must be 1 to {MAX_MESSAGE_ID_LENGTH} characters long")
         return value
 
+    @field_validator("timestamp", "original_timestamp", "sent_at", "received_at", mode="before")
+    @classmethod
+    def _loose_dates(cls, value: Any) -> Any:
+        return _pad_date(value)
+
     @field_validator("timestamp", "original_timestamp", "sent_at", "received_at")
     @classmethod
     def _timezone(cls, value: datetime | None) -> datetime | None:
@@ -114,7 +131,10 @@ class Event(BaseModel):
         if original is None:
             self.timestamp = received_at
         elif correct_skew and self.sent_at is not None:
-            self.timestamp = received_at - (self.sent_at - original)
+            try:
+                self.timestamp = received_at - (self.sent_at - original)
+            except OverflowError:  # an absurd skew (e.g. year 1 vs 9999): keep the client time
+                self.timestamp = original
         else:
             self.timestamp = original
         return self

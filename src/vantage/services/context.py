@@ -44,6 +44,10 @@ class ServiceContext:
     @cached_property
     def ingestor(self) -> Ingestor:
         """The validation step of the write path, with each source's tracking plan."""
-        from vantage.collect.tracking_plan import checker_for_registry
+        from vantage.collect.tracking_plan import ViolationLog, checker_for_registry
 
-        return Ingestor(self.settings.collect, checker_for=checker_for_registry(self.sources))
+        return Ingestor(
+            self.settings.collect,
+            checker_for=checker_for_registry(self.sources),
+            on_violation=ViolationLog(self.settings.home).record,
+        )

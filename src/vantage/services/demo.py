@@ -158,6 +158,7 @@ def render(report: DemoReport, console: Console) -> None:
         if key in report.facts:
             value = report.facts[key]
             facts.add_row(
-                key.replace("_", " "), f"{value:,.0f}" if isinstance(value, float) else str(value)
+                key.replace("_", " "),
+                f"{value:,.0f}" if isinstance(value, int | float) else str(value),
             )
     console.print(facts)

@@ -41,10 +41,19 @@ class GroupCommitWriter:
             self._thread.start()
         return self
 
+    @property
+    def alive(self) -> bool:
+        """Whether the writer thread is running (requests would wait forever otherwise)."""
+        return self._thread is not None and self._thread.is_alive()
+
     def submit(self, submission: Submission) -> Future[AppendResult]:
-        """Queue a submission; the future resolves once it is durable."""
-        if self._thread is None:
-            raise RuntimeError("GroupCommitWriter.start() must be called before submit()")
+        """Queue a submission; the future resolves once it is durable.
+
+        Raises:
+            RuntimeError: The writer is not running, so nothing could ever be acknowledged.
+        """
+        if not self.alive:
+            raise RuntimeError("the event-log writer is not running; restart the server")
         future: Future[AppendResult] = Future()
         self._queue.put((submission, future))
         return future

@@ -76,7 +76,7 @@ def test_events_count_and_failed_read_the_lake(home: Path) -> None:
     assert json.loads(out) == {"stored": 1, "failed": 1}
     code, out, _ = invoke("events", "failed", "--json")
     [failed] = json.loads(out)
-    assert failed["field"] == "(message)" and "event is required" in failed["reason"]
+    assert failed["field"] == "event" and "event is required" in failed["reason"]
     code, out, _ = invoke("events", "tail", "--json")
     assert json.loads(out)[0]["message"]["event"] == "Signed Up"
 

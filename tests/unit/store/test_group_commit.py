@@ -65,7 +65,15 @@ def test_a_failed_commit_fails_every_future_in_the_group(home: Path) -> None:
 
 def test_submit_before_start_is_refused(home: Path) -> None:
     writer = GroupCommitWriter(EventLog(home))
-    with pytest.raises(RuntimeError, match=r"start\(\) must be called before submit\(\)"):
+    with pytest.raises(RuntimeError, match="event-log writer is not running"):
+        writer.submit(submission("a"))
+
+
+def test_submit_after_close_is_refused_instead_of_hanging(home: Path) -> None:
+    writer = GroupCommitWriter(EventLog(home)).start()
+    writer.close()
+    assert not writer.alive
+    with pytest.raises(RuntimeError, match="restart the server"):
         writer.submit(submission("a"))
 
 

@@ -92,7 +92,7 @@ def test_csv_import_stores_good_rows_and_reports_bad_ones(
     assert report.rows_per_s > 0
     assert [(r.row, r.field) for r in report.rejected_examples] == [
         (3, "timestamp"),
-        (5, "(message)"),
+        (5, "userId"),
     ]
     assert "'last tuesday' is not an ISO-8601 time" in report.rejected_examples[0].reason
     assert "userId or anonymousId is required" in report.rejected_examples[1].reason
@@ -114,13 +114,13 @@ def test_csv_import_stores_good_rows_and_reports_bad_ones(
     assert eve["timestamp"] == "2024-05-03T00:00:00Z"
 
     failed = sorted(log.failed(source="crm"), key=lambda f: f["id"])
-    assert [f["field"] for f in failed] == ["timestamp", "(message)"]
+    assert [f["field"] for f in failed] == ["timestamp", "userId"]
     assert failed[0]["reason"].startswith("crm.csv row 3: timestamp: column 'created_at'")
     assert orjson.loads(failed[0]["payload"])["fname"] == "Bob"
 
     with rejected_path.open(encoding="utf-8") as fh:
         lines = list(csv.DictReader(fh))
-    assert [(r["row"], r["field"]) for r in lines] == [("3", "timestamp"), ("5", "(message)")]
+    assert [(r["row"], r["field"]) for r in lines] == [("3", "timestamp"), ("5", "userId")]
     assert orjson.loads(lines[0]["data"])["customer_no"] == "C2"
     assert report.to_dict()["rejected_csv"] == str(rejected_path)
 

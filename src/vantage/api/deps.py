@@ -1,0 +1,188 @@
+"""The objects one app instance works with, and the FastAPI dependencies that hand them out.
+
+:class:`Runtime` is built by :func:`vantage.api.app.create_app` (never at import time) and kept on
+``app.state.runtime``; its writer thread and background worker are started and stopped by the
+app's lifespan.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from vantage.api.body import unauthorized
+from vantage.api.errors import ApiError
+from vantage.collect.ingest import Ingestor
+from vantage.collect.ratelimit import RateLimiter, retry_after_seconds
+from vantage.collect.sources import Source, SourceRegistry
+from vantage.collect.tracking_plan import PlanCache, ViolationLog
+from vantage.core.settings import Settings
+from vantage.core.workspace import Workspace
+from vantage.store.group_commit import GroupCommitWriter
+from vantage.store.lake import EventLog
+
+_MAX_CACHED_KEYS = 10_000
+
+
+class SourceCache:
+    """Sources by write key, trusted for ``ttl_s`` so the hot path rarely touches SQLite.
+
+    Unknown keys are remembered for a shorter ``negative_ttl_s`` (a new source works at once if
+    it was added through this app, within ``negative_ttl_s`` if added by another process).
+
+    Args:
+        registry: The source registry.
+        ttl_s: How long a found source is trusted (a disable elsewhere applies after this).
+        negative_ttl_s: How long an unknown key is remembered as unknown.
+        clock: Monotonic clock in seconds.
+    """
+
+    def __init__(
+        self,
+        registry: SourceRegistry,
+        ttl_s: float = 2.0,
+        negative_ttl_s: float = 0.25,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.registry = registry
+        self.ttl_s = ttl_s
+        self.negative_ttl_s = negative_ttl_s
+        self.clock = clock
+        self._entries: dict[str, tuple[float, Source | None]] = {}
+
+    def get(self, write_key: str) -> Source | None:
+        """The source owning ``write_key``, or None."""
+        now = self.clock()
+        entry = self._entries.get(write_key)
+        if entry is not None and entry[0] > now:
+            return entry[1]
+        source = self.registry.by_write_key(write_key)
+        if len(self._entries) >= _MAX_CACHED_KEYS:
+            self._entries.clear()
+        ttl = self.ttl_s if source is not None else self.negative_ttl_s
+        self._entries[write_key] = (now + ttl, source)
+        return source
+
+    def invalidate(self) -> None:
+        """Forget every cached key (after an admin change)."""
+        self._entries.clear()
+
+
+class Runtime:
+    """Everything one app instance needs, built from settings.
+
+    Args:
+        settings: The settings of this app.
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.workspace = Workspace.from_settings(settings)
+        self.registry = SourceRegistry(settings.home)
+        self.log = EventLog(settings.home)
+        self.writer = GroupCommitWriter(self.log)
+        self.plans = PlanCache(self.registry)
+        self.violations = ViolationLog(settings.home)
+        self.ingestor = Ingestor(
+            settings.collect, checker_for=self.plans, on_violation=self.violations
+        )
+        self.sources = SourceCache(self.registry)
+        self.limiter = RateLimiter(
+            settings.collect.rate_per_source, settings.collect.burst_per_source
+        )
+        self.admin_token = self.workspace.admin_token(settings)
+        self.started = False
+
+    def start(self) -> None:
+        """Start the group-commit writer thread."""
+        self.writer.start()
+        self.started = True
+
+    def stop(self) -> None:
+        """Write what is queued, stop the writer thread and flush buffered violations."""
+        self.started = False
+        self.writer.close()
+        self.violations.flush()
+
+    def authorise(self, write_key: str | None) -> Source:
+        """The enabled source of a write key, after taking one token from its rate limit.
+
+        Raises:
+            ApiError: 401 for a missing or unknown key, 403 for a disabled source, 429 (with
+                ``Retry-After``) when the source is over its rate.
+        """
+        if not write_key:
+            raise unauthorized("No write key was sent.")
+        source = self.sources.get(write_key)
+        if source is None:
+            raise unauthorized("The write key does not belong to any source.")
+        if not source.enabled:
+            raise ApiError(
+                403,
+                "source_disabled",
+                f"Source {source.name!r} is disabled.",
+                f"Enable it (PATCH /v1/admin/sources/{source.name} with "
+                '{"enabled": true}) or send with another source\'s write key.',
+            )
+        wait = self.limiter.acquire(source.name)
+        if wait > 0:
+            retry = retry_after_seconds(wait)
+            raise ApiError(
+                429,
+                "rate_limited",
+                f"Source {source.name!r} is over its rate limit of "
+                f"{self.settings.collect.rate_per_source:g} requests/s.",
+                f"Retry after {retry} s (Retry-After), batch more events per request, or raise "
+                "VANTAGE_COLLECT__RATE_PER_SOURCE.",
+                headers={"Retry-After": str(retry)},
+            )
+        return source
+
+    def changed(self, source: str | None = None) -> None:
+        """Drop cached sources and plans after an admin change."""
+        self.sources.invalidate()
+        self.plans.invalidate(source)
+
+
+def get_runtime(request: Request) -> Runtime:
+    """The app's :class:`Runtime`."""
+    runtime: Runtime = request.app.state.runtime
+    return runtime
+
+
+RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+
+_bearer = HTTPBearer(
+    auto_error=False,
+    scheme_name="adminToken",
+    description="The admin token (VANTAGE_ADMIN_TOKEN, or the one `vantage init` generated).",
+)
+
+
+def require_admin(
+    runtime: RuntimeDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> None:
+    """Allow the request only with ``Authorization: Bearer <admin token>``.
+
+    Raises:
+        ApiError: 401 without a valid token.
+    """
+    given = credentials.credentials if credentials is not None else ""
+    if not given or not secrets.compare_digest(given.encode(), runtime.admin_token.encode()):
+        raise ApiError(
+            401,
+            "unauthorized",
+            "Admin endpoints need a valid admin token.",
+            "Send Authorization: Bearer <token>; the token is VANTAGE_ADMIN_TOKEN or the "
+            "admin_token in <VANTAGE_HOME>/secrets.json written by `vantage init`.",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+
+
+AdminDep = Depends(require_admin)

@@ -1,0 +1,1 @@
+"""Routers of the collection API, one per resource."""

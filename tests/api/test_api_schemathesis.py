@@ -1,0 +1,77 @@
+"""Property-based test of every documented operation (schemathesis, in-process ASGI): no 5xx.
+
+schemathesis' lazy pytest loader does not work with this pytest, so each operation's Hypothesis
+strategy is driven directly, one parametrized test per operation.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import schemathesis
+from api_helpers import make_settings
+from hypothesis import HealthCheck, given, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import response_schema_conformance
+
+from vantage.api.app import create_app
+from vantage.collect.sources import SourceRegistry
+from vantage.core.workspace import Workspace
+
+pytestmark = pytest.mark.slow
+
+OPERATIONS = [
+    *(("POST", f"/v1/{kind}") for kind in ("track", "identify", "page", "screen", "group")),
+    ("POST", "/v1/alias"),
+    ("POST", "/v1/event"),
+    ("POST", "/v1/batch"),
+    ("POST", "/v1/import"),
+    ("GET", "/v1/admin/sources"),
+    ("POST", "/v1/admin/sources"),
+    ("GET", "/v1/admin/sources/{name}"),
+    ("PATCH", "/v1/admin/sources/{name}"),
+    ("GET", "/v1/admin/sources/{name}/tracking-plan"),
+    ("PUT", "/v1/admin/sources/{name}/tracking-plan"),
+    ("DELETE", "/v1/admin/sources/{name}/tracking-plan"),
+    ("GET", "/v1/admin/failed-events"),
+    ("GET", "/v1/admin/violations"),
+    ("GET", "/v1/admin/events/count"),
+    ("GET", "/health"),
+]
+
+
+def load(home: Path) -> tuple[Any, dict[str, str]]:
+    """The app's schema (schemathesis runs the app's lifespan) and headers that authenticate."""
+    app_settings = make_settings(home)
+    source = SourceRegistry(home).add("web")
+    token = Workspace(home).secrets().admin_token
+    headers = {"X-Write-Key": source.write_key, "Authorization": f"Bearer {token}"}
+    return schemathesis.openapi.from_asgi("/openapi.json", create_app(app_settings)), headers
+
+
+def test_every_operation_is_covered(tmp_path: Path) -> None:
+    schema, _ = load(tmp_path / "home")
+    found = {(op.ok().method.upper(), op.ok().path) for op in schema.get_all_operations()}
+    assert found == set(OPERATIONS)
+
+
+@pytest.mark.parametrize(("method", "path"), OPERATIONS)
+def test_no_server_errors(tmp_path: Path, method: str, path: str) -> None:
+    schema, headers = load(tmp_path / "home")
+    operation = schema[path][method]
+
+    @given(case=operation.as_strategy())
+    @settings(
+        max_examples=30,
+        deadline=None,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+    )
+    def run(case: Any) -> None:
+        case.call_and_validate(
+            headers=headers, checks=[not_a_server_error, response_schema_conformance]
+        )
+
+    run()
