@@ -32,4 +32,4 @@ def test_snippet_runs(
         assert isinstance(tomllib.loads(code), dict), where
         return
     monkeypatch.chdir(home.parent)
-    exec(compile(code, where, "exec"), {"__name__": "__docs__"})  # noqa: S102
+    exec(compile(code, where, "exec"), {"__name__": "__docs__"})

@@ -7,7 +7,6 @@ import stat
 from pathlib import Path
 
 import pytest
-
 from typer.testing import CliRunner
 
 from vantage.cli.main import app
