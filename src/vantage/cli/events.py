@@ -85,3 +85,20 @@ def compact_command(as_json: JsonOption = False) -> None:
             f"Compacted {c['rows']} events into {c['files']} Parquet files; "
             f"loaded {s['inserted']} events into the warehouse."
         )
+
+
+@app.command("violations")
+@friendly_errors
+def violations_command(
+    limit: LimitOption = 20, source: SourceOption = None, as_json: JsonOption = False
+) -> None:
+    """Show tracking-plan violations (recorded whatever the plan's policy), newest first."""
+    rows = event_service.violations(ServiceContext(), limit, source)
+    if as_json:
+        print_json(rows)
+        return
+    print_table(
+        "Tracking-plan violations",
+        ["source", "message id", "violation"],
+        ((r.get("source"), r.get("message_id"), r.get("violation")) for r in rows),
+    )

@@ -63,3 +63,12 @@ def compact_and_sync(ctx: ServiceContext) -> dict[str, Any]:
     with open_warehouse(ctx.settings) as store:
         synced = sync_events(ctx.log, store)
     return {"compaction": asdict(compaction), "sync": asdict(synced)}
+
+
+def violations(
+    ctx: ServiceContext, limit: int = 50, source: str | None = None
+) -> list[dict[str, Any]]:
+    """The newest tracking-plan violations, newest first."""
+    from vantage.collect.tracking_plan import ViolationLog
+
+    return ViolationLog(ctx.settings.home).list(limit, source)

@@ -87,3 +87,37 @@ def test_invalid_setting_is_reported_with_its_variable(
     code, _, err = invoke("events", "count")
     assert code == 1
     assert "VANTAGE_STORE" in err and "duckdb:///" in err
+
+
+def test_tracking_plan_violations_are_recorded_and_listed(home: Path) -> None:
+    from vantage.services.context import ServiceContext
+
+    plan = home.parent / "plan.yml"
+    plan.write_text(
+        "events:\n  Order Completed:\n    type: object\n"
+        "    properties: {revenue: {type: number}}\n"
+        "policy: {unplanned: allow, violations: drop_properties}\n"
+    )
+    invoke("sources", "add", "web")
+    code, out, _ = invoke("sources", "plan", "web", str(plan))
+    assert code == 0 and "set" in out
+    ctx = ServiceContext()
+    bad = {
+        "type": "track",
+        "event": "Order Completed",
+        "userId": "u1",
+        "properties": {"revenue": "x"},
+    }
+    [result] = ctx.log.append([ctx.ingestor.prepare("web", [bad])])
+    assert result.stored == 1
+    code, out, _ = invoke("events", "violations", "--json")
+    [violation] = json.loads(out)
+    assert violation["source"] == "web" and "revenue" in violation["violation"]
+
+
+def test_plan_command_refuses_a_broken_schema(home: Path) -> None:
+    plan = home.parent / "plan.json"
+    plan.write_text('{"events": {"X": {"type": "no-such-type"}}}')
+    invoke("sources", "add", "web")
+    code, _, err = invoke("sources", "plan", "web", str(plan))
+    assert code == 1 and "no-such-type" in err
