@@ -12,7 +12,7 @@ from __future__ import annotations
 import fcntl
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 from vantage.core.errors import StoreError
@@ -65,15 +65,8 @@ def open_warehouse(settings: Settings, *, timeout_s: float = 120.0) -> Iterator[
         The connected store; closed (and the lock released) on exit.
     """
     url = settings.store_url
-    if url.startswith("duckdb"):
-        with warehouse_lock(Path(settings.home), timeout_s):
-            store = connect_store(url)
-            try:
-                migrate(store)
-                yield store
-            finally:
-                store.close()
-    else:
+    embedded = url.startswith("duckdb")
+    with warehouse_lock(Path(settings.home), timeout_s) if embedded else nullcontext():
         store = connect_store(url)
         try:
             migrate(store)
