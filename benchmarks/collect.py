@@ -151,13 +151,20 @@ def run_load(seconds: int) -> dict[str, Any]:
         wrk_env = {**env, "AUTH_B64": auth, "BATCH_SIZE": str(BATCH_SIZE)}
         batch = _wrk("batch.lua", url, {**wrk_env, "RUN_ID": "batch"}, seconds, 8)
         track = _wrk("track.lua", url, {**wrk_env, "RUN_ID": "track"}, seconds, 16)
+        track8 = _wrk("track.lua", url, {**wrk_env, "RUN_ID": "track8"}, seconds, 8)
     finally:
         server.send_signal(signal.SIGINT)
         server.wait(timeout=60)
     stored = EventLog(home).count()
-    expected = batch["ok"] * BATCH_SIZE + track["ok"]
+    expected = batch["ok"] * BATCH_SIZE + track["ok"] + track8["ok"]
     shutil.rmtree(home, ignore_errors=True)
-    return {"batch": batch, "track": track, "stored": stored, "expected": expected}
+    return {
+        "batch": batch,
+        "track": track,
+        "track8": track8,
+        "stored": stored,
+        "expected": expected,
+    }
 
 
 def main(seconds: int = 15) -> dict[str, Any]:
@@ -169,6 +176,8 @@ def main(seconds: int = 15) -> dict[str, Any]:
     batch, track = load["batch"], load["track"]
     batch_eps = batch["ok"] * BATCH_SIZE / (batch["duration_us"] / 1e6)
     track_rps = track["ok"] / (track["duration_us"] / 1e6)
+    track8 = load["track8"]
+    track8_rps = track8["ok"] / (track8["duration_us"] / 1e6)
     cores = os.cpu_count() or 1
     result = {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -178,7 +187,10 @@ def main(seconds: int = 15) -> dict[str, Any]:
         "track_req_per_s": track_rps,
         "track_p50_ms": track["p50_us"] / 1000,
         "track_p99_ms": track["p99_us"] / 1000,
-        "non2xx": batch["non2xx"] + track["non2xx"],
+        "track8_req_per_s": track8_rps,
+        "track8_p50_ms": track8["p50_us"] / 1000,
+        "track8_p99_ms": track8["p99_us"] / 1000,
+        "non2xx": batch["non2xx"] + track["non2xx"] + track8["non2xx"],
         "acknowledged_events": load["expected"],
         "stored_events": load["stored"],
         **ceiling,
@@ -195,13 +207,24 @@ def main(seconds: int = 15) -> dict[str, Any]:
             "≥ 20,000",
         ),
         ("`/v1/batch` p99 latency", f"{result['batch_p99_ms']:.1f} ms", "-"),
-        ("`/v1/track` requests/s", f"{track_rps:,.0f}", "≥ 2,000"),
+        ("`/v1/track` requests/s, 16 connections", f"{track_rps:,.0f}", "≥ 2,000"),
         (
-            "`/v1/track` p50 / p99 latency",
+            "`/v1/track` p50 / p99 latency, 16 connections",
             f"{result['track_p50_ms']:.1f} / {result['track_p99_ms']:.1f} ms",
             "p99 < 50 ms",
         ),
-        ("acknowledged events found stored", f"{load['stored']:,} of {load['expected']:,}", "all"),
+        ("`/v1/track` requests/s, 8 connections", f"{track8_rps:,.0f}", "≥ 2,000"),
+        (
+            "`/v1/track` p50 / p99 latency, 8 connections",
+            f"{result['track8_p50_ms']:.1f} / {result['track8_p99_ms']:.1f} ms",
+            "p99 < 50 ms",
+        ),
+        (
+            "events stored / acknowledged (requests still in flight when wrk stops are stored "
+            "but not counted as acknowledged)",
+            f"{load['stored']:,} / {load['expected']:,}",
+            "stored ≥ acknowledged",
+        ),
         (
             "ceiling: durable log raw append (no HTTP)",
             f"{ceiling['log_events_per_s']:,.0f} events/s",
@@ -234,7 +257,8 @@ def main(seconds: int = 15) -> dict[str, Any]:
     write_section(
         "collect",
         f"Measured {result['when']} on {result['machine']}; load generator: wrk (1 thread, "
-        f"8 connections for batch, 16 for track, {seconds} s each) in another process on loopback; "
+        f"8 connections for batch, 16 then 8 for track, {seconds} s each) in another process "
+        "on loopback; "
         "server: `vantage serve`, fsync before every acknowledgement.\n\n" + table,
     )
     print(table)

@@ -175,7 +175,7 @@ def to_record(source: str, event: Event) -> LogRecord:
         anonymous_id=event.anonymous_id,
         timestamp_us=to_micros(event.timestamp),
         received_at_us=to_micros(event.received_at),
-        payload=orjson.dumps(event.to_wire()),
+        payload=event.to_json_bytes(),
     )
 
 

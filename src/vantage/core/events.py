@@ -139,6 +139,10 @@ class Event(BaseModel):
             self.timestamp = original
         return self
 
+    def to_json_bytes(self) -> bytes:
+        """The message as Segment-spec JSON (same content as :meth:`to_wire`), serialised fast."""
+        return self.__pydantic_serializer__.to_json(self, by_alias=True, exclude_none=True)
+
     def to_wire(self) -> dict[str, Any]:
         """The message as Segment-spec JSON-ready data (camelCase, ISO-8601 times)."""
         return self.model_dump(mode="json", by_alias=True, exclude_none=True)

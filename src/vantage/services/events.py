@@ -8,7 +8,7 @@ from typing import Any
 import orjson
 
 from vantage.services.context import ServiceContext
-from vantage.store.compaction import compact
+from vantage.store.compaction import compact_all
 from vantage.store.records import from_micros
 
 
@@ -59,7 +59,7 @@ def compact_and_sync(ctx: ServiceContext) -> dict[str, Any]:
     from vantage.services.warehouse import open_warehouse
     from vantage.store.lake_sync import sync_events
 
-    compaction = compact(ctx.log)
+    compaction = compact_all(ctx.log)
     with open_warehouse(ctx.settings) as store:
         synced = sync_events(ctx.log, store)
     return {"compaction": asdict(compaction), "sync": asdict(synced)}

@@ -22,7 +22,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from vantage.store.lake import LOG_COLUMNS, EventLog
+from vantage.store.lake import COMPACTED_UP_TO, LOG_COLUMNS, EventLog
 
 EVENT_SCHEMA = pa.schema(
     [
@@ -107,8 +107,51 @@ def _recover(log: EventLog) -> None:
             tx.execute("UPDATE compactions SET state='aborted' WHERE id=?", (compaction_id,))
 
 
-def compact(log: EventLog, max_rows: int = 1_000_000) -> CompactionResult:
+def trim_log(log: EventLog, batch_rows: int = 5_000) -> int:
+    """Delete log rows that compacted files already hold, a small batch per transaction.
+
+    Returns:
+        How many rows were deleted.
+    """
+    deleted = 0
+    while True:
+        with log.transaction() as tx:
+            cur = tx.execute(
+                "DELETE FROM log WHERE seq IN (SELECT seq FROM log "
+                f"WHERE seq <= {COMPACTED_UP_TO} ORDER BY seq LIMIT ?)",
+                (batch_rows,),
+            )
+            deleted += cur.rowcount
+        if cur.rowcount < batch_rows:
+            return deleted
+        time.sleep(0.001)
+
+
+def compact_all(log: EventLog, max_rows: int = 100_000) -> CompactionResult:
+    """Compact the whole log, ``max_rows`` at a time (bounded memory, short lock holds)."""
+    rows = files = 0
+    last_id: int | None = None
+    while True:
+        result = compact(log, max_rows)
+        if result.skipped_reason is not None:
+            if last_id is None:
+                return result
+            return CompactionResult(last_id, rows, files)
+        rows, files, last_id = rows + result.rows, files + result.files, result.compaction_id
+        if result.rows < max_rows:
+            return CompactionResult(last_id, rows, files)
+
+
+def compact_home(home: str) -> CompactionResult:
+    """Compact the whole log of the data directory ``home`` (for a worker process)."""
+    return compact_all(EventLog(Path(home)))
+
+
+def compact(log: EventLog, max_rows: int = 100_000) -> CompactionResult:
     """Move up to ``max_rows`` of the oldest log rows into Parquet, one file per event day.
+
+    The rows are marked compacted in one short transaction, then deleted from the log in small
+    batches (:func:`trim_log`); readers skip rows at or below the compacted watermark meanwhile.
 
     Args:
         log: The event log.
@@ -121,9 +164,11 @@ def compact(log: EventLog, max_rows: int = 1_000_000) -> CompactionResult:
         if not acquired:
             return CompactionResult(None, 0, 0, "another compaction is running")
         _recover(log)
+        trim_log(log)
         with log.transaction() as tx:
             first, last = tx.execute(
-                "SELECT MIN(seq), MAX(seq) FROM (SELECT seq FROM log ORDER BY seq LIMIT ?)",
+                "SELECT MIN(seq), MAX(seq) FROM (SELECT seq FROM log "
+                f"WHERE seq > {COMPACTED_UP_TO} ORDER BY seq LIMIT ?)",
                 (max_rows,),
             ).fetchone()
             if first is None:
@@ -155,8 +200,8 @@ def compact(log: EventLog, max_rows: int = 1_000_000) -> CompactionResult:
                 "INSERT INTO lake_files (compaction_id, path, day, rows) VALUES (?, ?, ?, ?)",
                 [(compaction_id, rel, day, n) for rel, day, n in written],
             )
-            tx.execute("DELETE FROM log WHERE seq BETWEEN ? AND ?", (first, last))
             tx.execute("UPDATE compactions SET state='done' WHERE id=?", (compaction_id,))
+        trim_log(log)
         return CompactionResult(compaction_id, table.num_rows, len(written))
 
 
@@ -183,7 +228,9 @@ def snapshot(log: EventLog) -> LakeSnapshot:
             "SELECT f.compaction_id, f.path FROM lake_files f JOIN compactions c "
             "ON c.id = f.compaction_id WHERE c.state = 'done' ORDER BY f.compaction_id, f.path"
         ).fetchall()
-        rows = conn.execute(f"SELECT {', '.join(LOG_COLUMNS)} FROM log ORDER BY seq").fetchall()
+        rows = conn.execute(
+            f"SELECT {', '.join(LOG_COLUMNS)} FROM log WHERE seq > {COMPACTED_UP_TO} ORDER BY seq"
+        ).fetchall()
         conn.execute("COMMIT")
     finally:
         conn.close()

@@ -26,11 +26,16 @@ class GroupCommitWriter:
         max_group: Most submissions merged into one transaction.
     """
 
-    def __init__(self, log: EventLog, max_group: int = 256) -> None:
+    def __init__(
+        self, log: EventLog, max_group: int = 256, checkpoint_every_s: float = 0.5
+    ) -> None:
         self.log = log
         self.max_group = max_group
+        self.checkpoint_every_s = checkpoint_every_s
         self._queue: queue.SimpleQueue[object] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
+        self._checkpointer: threading.Thread | None = None
+        self._stopping = threading.Event()
 
     def start(self) -> GroupCommitWriter:
         """Start the writer thread (idempotent)."""
@@ -39,6 +44,12 @@ class GroupCommitWriter:
                 target=self._run, name="vantage-log-writer", daemon=True
             )
             self._thread.start()
+        if self._checkpointer is None or not self._checkpointer.is_alive():
+            self._stopping.clear()
+            self._checkpointer = threading.Thread(
+                target=self._checkpoint_loop, name="vantage-log-checkpoint", daemon=True
+            )
+            self._checkpointer.start()
         return self
 
     @property
@@ -64,9 +75,28 @@ class GroupCommitWriter:
             self._queue.put(_STOP)
             self._thread.join()
             self._thread = None
+        if self._checkpointer is not None:
+            self._stopping.set()
+            self._checkpointer.join()
+            self._checkpointer = None
+
+    def _checkpoint_loop(self) -> None:
+        """Copy the WAL into the database off the writer thread.
+
+        SQLite's automatic checkpoint runs inside the commit that crosses its threshold, which
+        would stall every request waiting on that commit; a passive checkpoint here runs beside
+        the writer instead and never blocks it.
+        """
+        conn = self.log.connect()
+        try:
+            while not self._stopping.wait(self.checkpoint_every_s):
+                conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        finally:
+            conn.close()
 
     def _run(self) -> None:
         conn = self.log.connect()
+        conn.execute("PRAGMA wal_autocheckpoint=0")
         try:
             while True:
                 item = self._queue.get()

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from vantage.store.records import AppendResult, Submission
+from vantage.store.records import AppendResult, LogRecord, Submission
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS message_ids (message_id TEXT PRIMARY KEY) WITHOUT ROWID;
@@ -72,6 +72,10 @@ _INSERT_LOG = (
     "INSERT INTO log (message_id, source, type, event, user_id, anonymous_id, timestamp_us, "
     "received_at_us, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
+# Rows at or below this seq are in Parquet files already; compaction deletes them from the log in
+# small batches afterwards, so a big compaction never holds the write lock for long.
+COMPACTED_UP_TO = "(SELECT COALESCE(MAX(last_seq), 0) FROM compactions WHERE state = 'done')"
+_CLAIM_ID = "INSERT OR IGNORE INTO message_ids (message_id) VALUES (?)"
 _INSERT_FAILED = (
     "INSERT INTO failed_events (source, reason, field, received_at_us, payload) "
     "VALUES (?, ?, ?, ?, ?)"
@@ -137,26 +141,7 @@ class EventLog:
         results: list[AppendResult] = []
         with self.transaction(conn) as tx:
             for sub in submissions:
-                fresh = []
-                for rec in sub.records:
-                    cur = tx.execute(
-                        "INSERT OR IGNORE INTO message_ids (message_id) VALUES (?)",
-                        (rec.message_id,),
-                    )
-                    if cur.rowcount:
-                        fresh.append(
-                            (
-                                rec.message_id,
-                                rec.source,
-                                rec.type,
-                                rec.event,
-                                rec.user_id,
-                                rec.anonymous_id,
-                                rec.timestamp_us,
-                                rec.received_at_us,
-                                rec.payload,
-                            )
-                        )
+                fresh = _fresh_records(tx, sub.records)
                 tx.executemany(_INSERT_LOG, fresh)
                 tx.executemany(
                     _INSERT_FAILED,
@@ -173,7 +158,9 @@ class EventLog:
     def count(self) -> int:
         """Number of stored events: compacted into Parquet plus still in the log."""
         with self._reader() as conn:
-            (in_log,) = conn.execute("SELECT COUNT(*) FROM log").fetchone()
+            (in_log,) = conn.execute(
+                f"SELECT COUNT(*) FROM log WHERE seq > {COMPACTED_UP_TO}"
+            ).fetchone()
             (in_files,) = conn.execute(
                 "SELECT COALESCE(SUM(f.rows), 0) FROM lake_files f "
                 "JOIN compactions c ON c.id = f.compaction_id WHERE c.state = 'done'"
@@ -188,10 +175,11 @@ class EventLog:
 
     def tail(self, limit: int = 10, source: str | None = None) -> list[dict[str, Any]]:
         """The newest events still in the log, newest first."""
-        where, args = ("WHERE source = ?", [source]) if source else ("", [])
+        where, args = ("AND source = ?", [source]) if source else ("", [])
         with self._reader() as conn:
             rows = conn.execute(
-                f"SELECT {', '.join(LOG_COLUMNS)} FROM log {where} ORDER BY seq DESC LIMIT ?",
+                f"SELECT {', '.join(LOG_COLUMNS)} FROM log WHERE seq > {COMPACTED_UP_TO} {where} "
+                "ORDER BY seq DESC LIMIT ?",
                 [*args, limit],
             ).fetchall()
         return [dict(zip(LOG_COLUMNS, row, strict=True)) for row in rows]
@@ -232,3 +220,22 @@ class EventLog:
             conn.execute("COMMIT")
         finally:
             conn.close()
+
+
+def _fresh_records(tx: sqlite3.Connection, records: list[LogRecord]) -> list[LogRecord]:
+    """Claim the message ids of ``records``; return the records whose id was new.
+
+    The common case (no duplicates) claims every id with one ``executemany``; only when some id
+    was taken does it roll back and claim them one by one to find out which.
+    """
+    if not records:
+        return []
+    tx.execute("SAVEPOINT claim_ids")
+    before = tx.total_changes
+    tx.executemany(_CLAIM_ID, [(r.message_id,) for r in records])
+    if tx.total_changes - before == len(records):
+        tx.execute("RELEASE claim_ids")
+        return records
+    tx.execute("ROLLBACK TO claim_ids")
+    tx.execute("RELEASE claim_ids")
+    return [r for r in records if tx.execute(_CLAIM_ID, (r.message_id,)).rowcount]

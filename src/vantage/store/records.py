@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import NamedTuple
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -19,9 +20,8 @@ def from_micros(value: int) -> datetime:
     return datetime.fromtimestamp(value / 1_000_000, tz=UTC)
 
 
-@dataclass(frozen=True, slots=True)
-class LogRecord:
-    """One accepted event, ready for the log.
+class LogRecord(NamedTuple):
+    """One accepted event, ready for the log (a tuple in the log table's column order).
 
     Attributes:
         message_id: Deduplication key (Segment's ``messageId``).

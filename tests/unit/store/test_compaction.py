@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
+import pytest
 from store_helpers import BASE_US, submission
 
 from vantage.store.compaction import EVENT_SCHEMA, compact, rows_to_table, snapshot
@@ -125,3 +126,43 @@ def test_rows_to_table_of_nothing_is_an_empty_typed_table() -> None:
     table = rows_to_table([])
     assert table.num_rows == 0
     assert table.schema.equals(EVENT_SCHEMA)
+
+
+def test_compacted_rows_awaiting_trim_are_never_counted_twice(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from vantage.store import compaction as compaction_module
+    from vantage.store.records import LogRecord, Submission
+
+    log = EventLog(home)
+    records = [
+        LogRecord(f"m{i}", "web", "track", "X", "u", None, 1_700_000_000_000_000 + i, 1, b"{}")
+        for i in range(30)
+    ]
+    log.append([Submission(records)])
+    monkeypatch.setattr(compaction_module, "trim_log", lambda _log, batch_rows=5000: 0)
+    compaction_module.compact(log)
+    monkeypatch.undo()
+    assert log.count() == 30
+    assert compaction_module.snapshot(log).read().num_rows == 30
+    assert log.tail(5) == []
+    assert compaction_module.trim_log(log, batch_rows=7) == 30
+    assert log.count() == 30
+
+
+def test_compact_all_works_in_bounded_chunks(home: Path) -> None:
+    from vantage.store.compaction import compact_all
+    from vantage.store.records import LogRecord, Submission
+
+    log = EventLog(home)
+    log.append(
+        [
+            Submission(
+                [LogRecord(f"m{i}", "web", "track", "X", "u", None, i, 1, b"{}") for i in range(25)]
+            )
+        ]
+    )
+    result = compact_all(log, max_rows=10)
+    assert result.rows == 25
+    assert log.count() == 25
+    assert compact_all(log).skipped_reason == "the log is empty"

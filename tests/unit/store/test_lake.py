@@ -84,8 +84,7 @@ def test_tail_returns_newest_first_and_filters_by_source(home: Path) -> None:
 
 def test_a_failing_transaction_stores_nothing(home: Path) -> None:
     log = EventLog(home)
-    bad = Submission(records=[record("a"), record("b")])
-    object.__setattr__(bad.records[1], "payload", None)
+    bad = Submission(records=[record("a"), record("b")._replace(payload=None)])
     with pytest.raises(sqlite3.IntegrityError, match="payload"):
         log.append([bad])
     assert log.count() == 0
