@@ -26,7 +26,7 @@ from vantage.api.logs import RequestLogMiddleware, configure_logging
 from vantage.api.routers import health, sources, tracking
 from vantage.api.worker import BackgroundWorker, Job
 from vantage.core.settings import Settings, load_settings
-from vantage.store.compaction import compact_home
+from vantage.services.events import maintain
 
 DESCRIPTION = """\
 Segment-compatible collection API. Clients written for Segment or RudderStack work unchanged:
@@ -86,9 +86,9 @@ def create_app(settings: Settings) -> FastAPI:
         initializer=os.nice,
         initargs=(10,),
     )
-    home = str(settings.home)
+    home, store_url = str(settings.home), settings.store
     worker = BackgroundWorker(
-        [Job("compaction", lambda: compactor.submit(compact_home, home).result())],
+        [Job("compact-and-sync", lambda: compactor.submit(maintain, home, store_url).result())],
         settings.compact_every_s,
     )
 

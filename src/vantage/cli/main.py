@@ -52,7 +52,7 @@ def serve_command(
     host: Annotated[str | None, typer.Option(help="Address to bind (VANTAGE_HOST).")] = None,
     port: Annotated[int | None, typer.Option(help="Port to bind (VANTAGE_PORT).")] = None,
 ) -> None:
-    """Run the collection API and the background worker (compaction, warehouse sync)."""
+    """Run the collection API; a background process compacts the lake and syncs the warehouse."""
     from vantage.api.server import serve
 
     settings = ServiceContext().settings

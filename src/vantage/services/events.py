@@ -7,6 +7,7 @@ from typing import Any
 
 import orjson
 
+from vantage.core.settings import load_settings
 from vantage.services.context import ServiceContext
 from vantage.store.compaction import compact_all
 from vantage.store.records import from_micros
@@ -72,3 +73,12 @@ def violations(
     from vantage.collect.tracking_plan import ViolationLog
 
     return ViolationLog(ctx.settings.home).list(limit, source)
+
+
+def maintain(home: str, store_url: str | None = None) -> dict[str, Any]:
+    """Compact the log and sync the warehouse of one data directory.
+
+    The server's background worker runs this in a separate process every
+    ``compact_every_s`` seconds, so the warehouse stays fresh while the API runs.
+    """
+    return compact_and_sync(ServiceContext(load_settings(home=home, store=store_url)))

@@ -142,11 +142,6 @@ def compact_all(log: EventLog, max_rows: int = 100_000) -> CompactionResult:
             return CompactionResult(last_id, rows, files)
 
 
-def compact_home(home: str) -> CompactionResult:
-    """Compact the whole log of the data directory ``home`` (for a worker process)."""
-    return compact_all(EventLog(Path(home)))
-
-
 def compact(log: EventLog, max_rows: int = 100_000) -> CompactionResult:
     """Move up to ``max_rows`` of the oldest log rows into Parquet, one file per event day.
 

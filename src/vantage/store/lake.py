@@ -9,13 +9,14 @@ twice. :mod:`vantage.store.compaction` moves old log rows into day-partitioned P
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from vantage.store.records import AppendResult, LogRecord, Submission
+from vantage.store.records import AppendResult, LogRecord, RejectedRecord, Submission
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS message_ids (message_id TEXT PRIMARY KEY) WITHOUT ROWID;
@@ -37,7 +38,8 @@ CREATE TABLE IF NOT EXISTS failed_events (
     reason TEXT NOT NULL,
     field TEXT NOT NULL,
     received_at_us INTEGER NOT NULL,
-    payload BLOB NOT NULL
+    payload BLOB NOT NULL,
+    fingerprint BLOB NOT NULL UNIQUE
 );
 CREATE INDEX IF NOT EXISTS failed_events_source ON failed_events(source, id);
 CREATE TABLE IF NOT EXISTS compactions (
@@ -77,8 +79,8 @@ _INSERT_LOG = (
 COMPACTED_UP_TO = "(SELECT COALESCE(MAX(last_seq), 0) FROM compactions WHERE state = 'done')"
 _CLAIM_ID = "INSERT OR IGNORE INTO message_ids (message_id) VALUES (?)"
 _INSERT_FAILED = (
-    "INSERT INTO failed_events (source, reason, field, received_at_us, payload) "
-    "VALUES (?, ?, ?, ?, ?)"
+    "INSERT OR IGNORE INTO failed_events (source, reason, field, received_at_us, payload, "
+    "fingerprint) VALUES (?, ?, ?, ?, ?, ?)"
 )
 
 
@@ -146,7 +148,7 @@ class EventLog:
                 tx.executemany(
                     _INSERT_FAILED,
                     [
-                        (r.source, r.reason, r.field, r.received_at_us, r.payload)
+                        (r.source, r.reason, r.field, r.received_at_us, r.payload, _fingerprint(r))
                         for r in sub.rejected
                     ],
                 )
@@ -239,3 +241,15 @@ def _fresh_records(tx: sqlite3.Connection, records: list[LogRecord]) -> list[Log
     tx.execute("ROLLBACK TO claim_ids")
     tx.execute("RELEASE claim_ids")
     return [r for r in records if tx.execute(_CLAIM_ID, (r.message_id,)).rowcount]
+
+
+def _fingerprint(rejected: RejectedRecord) -> bytes:
+    """Identity of a rejection: the same input refused for the same reason is recorded once.
+
+    Re-importing a file (or retrying a request) must not list its bad rows twice.
+    """
+    digest = hashlib.blake2b(digest_size=16)
+    for part in (rejected.source.encode(), rejected.reason.encode(), rejected.payload):
+        digest.update(len(part).to_bytes(8, "big"))
+        digest.update(part)
+    return digest.digest()

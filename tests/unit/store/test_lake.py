@@ -89,3 +89,15 @@ def test_a_failing_transaction_stores_nothing(home: Path) -> None:
         log.append([bad])
     assert log.count() == 0
     assert log.known_message_ids(["a"]) == set()
+
+
+def test_the_same_rejection_is_recorded_once(home: Path) -> None:
+    from vantage.store.records import RejectedRecord
+
+    log = EventLog(home)
+    rejected = RejectedRecord("crm", "crm.csv row 3: timestamp: bad", "timestamp", 1, b'{"a": 1}')
+    other = RejectedRecord("crm", "crm.csv row 4: userId: missing", "userId", 1, b'{"a": 1}')
+    for _ in range(2):
+        [result] = log.append([Submission(rejected=[rejected, other])])
+        assert result.rejected == 2
+    assert log.count_failed() == 2
