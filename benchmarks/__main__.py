@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import argparse
 
-from benchmarks import collect
+from benchmarks import collect, imports
 
 
 def main() -> None:
     """Parse arguments and run the chosen benchmarks."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=int, default=15, help="Duration of each load run.")
-    parser.add_argument("--only", choices=["collect"], default=None, help="Run one benchmark.")
+    parser.add_argument(
+        "--only", choices=["collect", "imports"], default=None, help="Run one benchmark."
+    )
     args = parser.parse_args()
-    collect.main(seconds=args.seconds)
+    if args.only in (None, "imports"):
+        imports.main()
+    if args.only in (None, "collect"):
+        collect.main(seconds=args.seconds)
 
 
 if __name__ == "__main__":
