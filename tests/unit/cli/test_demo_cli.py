@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,7 +10,8 @@ import pytest
 from vantage.core.settings import Settings
 from vantage.services.warehouse import open_warehouse
 
-VANTAGE = Path(sys.executable).with_name("vantage")
+from .cli_process import vantage
+
 DEMO_STEPS = [
     "init",
     "generate",
@@ -23,21 +21,6 @@ DEMO_STEPS = [
     "compact-sync",
     "summarise",
 ]
-
-
-def vantage(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """Run the installed ``vantage`` script on the data directory ``home``."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("VANTAGE_")}
-    env["VANTAGE_HOME"] = str(home)
-    return subprocess.run(
-        [str(VANTAGE), *args],
-        env=env,
-        cwd=home.parent,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
 
 
 @pytest.mark.slow

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from vantage.core.settings import Settings
 from vantage.services.warehouse import open_warehouse
 
-VANTAGE = Path(sys.executable).with_name("vantage")
+from .cli_process import ok_json, vantage
+
 CRM_CSV = (
     "customer_no,email_address,fname,created_at\n"
     "C1,ann@example.com,Ann,2024-05-01T12:30:00Z\n"
@@ -29,27 +27,6 @@ CRM_MAPPING = (
     "identifiers: {email: email_address}\n"
     "traits: {first_name: fname}\n"
 )
-
-
-def vantage(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """Run the installed ``vantage`` script on the data directory ``home``."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("VANTAGE_")}
-    env["VANTAGE_HOME"] = str(home)
-    return subprocess.run(
-        [str(VANTAGE), *args],
-        env=env,
-        cwd=home.parent,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-
-
-def ok_json(home: Path, *args: str) -> Any:
-    done = vantage(home, *args, "--json")
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout)
 
 
 @pytest.fixture

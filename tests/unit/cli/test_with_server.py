@@ -7,10 +7,8 @@ are the installed script too, each in its own process, exactly as a user runs th
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -24,7 +22,8 @@ import pytest
 from vantage.core.settings import Settings
 from vantage.services.warehouse import open_warehouse
 
-VANTAGE = Path(sys.executable).with_name("vantage")
+from .cli_process import VANTAGE, cli_env, ok_json, vantage
+
 CRM_CSV = (
     "customer_no,email_address,created_at\n"
     "C1,ann@example.com,2024-05-01T12:30:00Z\n"
@@ -32,33 +31,6 @@ CRM_CSV = (
     "C3,cat@example.com,2024-05-02\n"
 )
 CRM_MAPPING = "user_id: customer_no\ntimestamp: created_at\nidentifiers: {email: email_address}\n"
-
-
-def cli_env(home: Path, extra: dict[str, str] | None = None) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("VANTAGE_")}
-    env["VANTAGE_HOME"] = str(home)
-    env["PYTHONUNBUFFERED"] = "1"
-    env.update(extra or {})
-    return env
-
-
-def vantage(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """Run the installed ``vantage`` script on ``home``."""
-    return subprocess.run(
-        [str(VANTAGE), *args],
-        env=cli_env(home),
-        cwd=home.parent,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-
-
-def ok_json(home: Path, *args: str) -> Any:
-    done = vantage(home, *args, "--json")
-    assert done.returncode == 0, f"vantage {' '.join(args)} failed:\n{done.stderr}"
-    return json.loads(done.stdout)
 
 
 @dataclass
