@@ -10,7 +10,7 @@ export VANTAGE_DATA_MIRROR ?= $(abspath ../shared/data)
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip "setuptools>=77.0.3,<82" wheel
-	$(BIN)/pip install --quiet -e ".[dev]"
+	$(BIN)/pip install --quiet -e ".[dev,identity]"
 	touch $(STAMP)
 
 demo: $(STAMP)
