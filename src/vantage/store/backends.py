@@ -14,7 +14,7 @@ import threading
 import uuid
 from abc import ABC, abstractmethod
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,6 +22,7 @@ from typing import Any, ClassVar
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 import ibis
+import ibis.expr.types as ir
 import pyarrow as pa
 from ibis.backends import BaseBackend
 
@@ -76,11 +77,23 @@ class BackendHooks(ABC):
         """Make range filters on an insertion-ordered column cheap (nothing by default)."""
         del con, table, column
 
+    def json_text(self, document: ir.StringValue, path: Sequence[str]) -> ir.StringValue:
+        """The value at ``path`` inside a JSON text column, as text (NULL when absent)."""
+        value: ir.Value = document.cast("json")
+        for key in path:
+            value = value[key]
+        return value.str  # type: ignore[attr-defined, no-any-return]
+
 
 class DuckDBHooks(BackendHooks):
     """DuckDB: one file (or memory), one writing process, Arrow-native inserts."""
 
     name = "duckdb"
+
+    def json_text(self, document: ir.StringValue, path: Sequence[str]) -> ir.StringValue:
+        """``json_extract_string``: text for numbers and booleans too (Ibis' unwrap gives NULL)."""
+        quoted = ".".join('"' + key.replace('"', '\\"') + '"' for key in path)
+        return _duckdb_json_extract_string(document, f"$.{quoted}")  # type: ignore[no-any-return]
 
     @staticmethod
     def database_path(url: str) -> str:
@@ -156,6 +169,12 @@ class PostgresHooks(BackendHooks):
     """PostgreSQL: COPY for bulk appends, advisory locks for exclusive transactions."""
 
     name = "postgres"
+
+    def json_text(self, document: ir.StringValue, path: Sequence[str]) -> ir.StringValue:
+        """``json_extract_path_text``: Ibis 12's JSON unwrap emits SQL PostgreSQL rejects."""
+        extract = _pg_path_function(len(path))
+        return extract(document.cast("json"), *path)  # type: ignore[no-any-return]
+
     CSV_UNSAFE = (
         pa.types.is_nested,
         pa.types.is_binary,
@@ -308,3 +327,51 @@ def hooks_for(url: str) -> BackendHooks:
             f"Set VANTAGE_STORE to one of: {URL_FORMS}.",
         )
     return hooks
+
+
+def _pg_path_function(depth: int) -> Callable[..., ir.StringValue]:
+    """PostgreSQL's ``json_extract_path_text`` for paths of ``depth`` keys, as an Ibis builtin.
+
+    Ibis builds a builtin's arguments from the Python function's parameters, so each depth needs
+    its own function; paths deeper than four keys are refused.
+    """
+    if not 1 <= depth <= len(_PG_PATH_FUNCTIONS):
+        raise StoreError(
+            f"JSON paths of {depth} keys are not supported on PostgreSQL.",
+            f"Use at most {len(_PG_PATH_FUNCTIONS)} keys.",
+        )
+    return _PG_PATH_FUNCTIONS[depth - 1]
+
+
+@ibis.udf.scalar.builtin(name="json_extract_string", signature=(("string", "string"), "string"))
+def _duckdb_json_extract_string(document, path):  # type: ignore[no-untyped-def]
+    """DuckDB's json_extract_string(document, path)."""
+
+
+def _pg_builtin(depth: int) -> Any:
+    return ibis.udf.scalar.builtin(
+        name="json_extract_path_text", signature=(("json", *["string"] * depth), "string")
+    )
+
+
+@_pg_builtin(1)
+def _pg_path_1(document, k1):  # type: ignore[no-untyped-def]
+    """json_extract_path_text(document, k1)."""
+
+
+@_pg_builtin(2)
+def _pg_path_2(document, k1, k2):  # type: ignore[no-untyped-def]
+    """json_extract_path_text(document, k1, k2)."""
+
+
+@_pg_builtin(3)
+def _pg_path_3(document, k1, k2, k3):  # type: ignore[no-untyped-def]
+    """json_extract_path_text(document, k1, k2, k3)."""
+
+
+@_pg_builtin(4)
+def _pg_path_4(document, k1, k2, k3, k4):  # type: ignore[no-untyped-def]
+    """json_extract_path_text(document, k1, k2, k3, k4)."""
+
+
+_PG_PATH_FUNCTIONS = (_pg_path_1, _pg_path_2, _pg_path_3, _pg_path_4)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from types import TracebackType
 from typing import Any, Protocol, Self, TypeAlias, runtime_checkable
@@ -108,6 +108,10 @@ class Store(Protocol):
 
     def transaction(self, *, exclusive: str | None = None) -> AbstractContextManager[None]:
         """Group operations atomically; ``exclusive`` serialises holders of the same name."""
+        ...
+
+    def json_text(self, document: ir.StringValue, path: Sequence[str]) -> ir.StringValue:
+        """The text at ``path`` inside a JSON text column (NULL when absent), on any engine."""
         ...
 
     def close(self) -> None:
@@ -304,6 +308,10 @@ class IbisStore:
                 self._require(name)
             self._con.drop_table(name, force=True)
             self._schemas.pop(name, None)
+
+    def json_text(self, document: ir.StringValue, path: Sequence[str]) -> ir.StringValue:
+        """The text at ``path`` inside a JSON text column (NULL when absent), on any engine."""
+        return self._hooks.json_text(document, path)
 
     def add_range_index(self, name: str, column: str) -> None:
         """Make range filters on an insertion-ordered column (a sequence number) cheap.
