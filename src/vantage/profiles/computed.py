@@ -202,6 +202,7 @@ def computed_traits(
     as_of: datetime,
     events: str = "events",
     identity_map: str = "identity_map",
+    customer_id: str | None = None,
 ) -> ir.Table:
     """One row per customer with a column per trait, computed as of ``as_of``.
 
@@ -214,6 +215,7 @@ def computed_traits(
         as_of: The cut-off time (aware datetime).
         events: Name of the events table.
         identity_map: Name of the identity map table.
+        customer_id: Only this customer (all customers when None).
 
     Returns:
         An Ibis expression; run it with ``store.execute``.
@@ -223,9 +225,10 @@ def computed_traits(
     if duplicated:
         raise ValueError(f"computed traits must have distinct names; repeated: {duplicated}")
     cutoff = ibis.literal(as_of, type="timestamp('UTC')")
-    resolved = customer_events(store.table(events), store.table(identity_map)).filter(
-        ibis._.timestamp <= cutoff
-    )
+    ids = store.table(identity_map)
+    if customer_id is not None:
+        ids = ids.filter(ids.customer_id == customer_id)
+    resolved = customer_events(store.table(events), ids).filter(ibis._.timestamp <= cutoff)
     customers = resolved.select("customer_id").distinct()
     for trait in traits:
         rows = resolved.filter(resolved.type.isin(trait.types))

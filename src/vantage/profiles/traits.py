@@ -82,13 +82,26 @@ def traits_of(message: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def trait_values(
-    store: Store, *, events: str = "events", identity_map: str = "identity_map"
+    store: Store,
+    *,
+    customer_id: str | None = None,
+    events: str = "events",
+    identity_map: str = "identity_map",
 ) -> pd.DataFrame:
     """Every trait value ever sent, one row each: customer, trait, value, source, time, seq.
 
     Values are JSON text, so numbers, booleans and lists keep their type.
+
+    Args:
+        store: The warehouse.
+        customer_id: Only this customer's values (all customers when None).
+        events: Name of the events table.
+        identity_map: Name of the identity map table.
     """
-    resolved = customer_events(store.table(events), store.table(identity_map))
+    ids = store.table(identity_map)
+    if customer_id is not None:
+        ids = ids.filter(ids.customer_id == customer_id)
+    resolved = customer_events(store.table(events), ids)
     calls = resolved.filter(resolved.type.isin(["identify", "group"])).select(
         "customer_id", "source", "timestamp", "seq", "payload"
     )

@@ -1,0 +1,161 @@
+"""The single customer view: one profile from identities, traits, computed traits and events."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import orjson
+import pandas as pd
+
+from vantage.core.errors import VantageError
+from vantage.core.identifiers import normalise
+from vantage.profiles.computed import DEFAULT_TRAITS, computed_traits, customer_events
+from vantage.profiles.traits import TraitPolicy, merge_traits, trait_values
+from vantage.store.warehouse import Store
+
+IDENTITY_MAP = "identity_map"
+
+
+class ProfileNotFoundError(VantageError):
+    """No customer matches the id or identifier asked for."""
+
+
+def _require_identity_map(store: Store) -> None:
+    if not store.has_table(IDENTITY_MAP):
+        raise ProfileNotFoundError(
+            "No identity map in the warehouse yet, so there are no profiles.",
+            "Resolve identities first: `vantage identity rebuild` (or run `vantage demo`).",
+        )
+
+
+def find_customer(store: Store, id_type: str, id_value: str) -> str:
+    """The customer an identifier belongs to (the identifier is normalised first).
+
+    Raises:
+        ProfileNotFoundError: The identifier is junk or belongs to nobody.
+    """
+    _require_identity_map(store)
+    identifier = normalise(id_type, id_value)
+    if identifier is None:
+        raise ProfileNotFoundError(
+            f"{id_type} {id_value!r} is not a usable identifier (empty, junk or malformed).",
+            "Check the value; e-mails need an @ and a domain, phones a valid number.",
+        )
+    ids = store.table(IDENTITY_MAP)
+    hit = store.execute(
+        ids.filter((ids.id_type == identifier.type) & (ids.id_value == identifier.value))
+        .select("customer_id")
+        .limit(1)
+    )
+    if hit.empty:
+        raise ProfileNotFoundError(
+            f"No customer has {identifier.type} {identifier.value!r}.",
+            "Check the identifier type (email, phone, user_id, anonymous_id, ...) and value.",
+        )
+    return str(hit.customer_id.iloc[0])
+
+
+def _identifiers(store: Store, customer_id: str) -> list[dict[str, Any]]:
+    ids = store.table(IDENTITY_MAP)
+    frame = store.execute(ids.filter(ids.customer_id == customer_id))
+    if frame.empty:
+        raise ProfileNotFoundError(
+            f"No customer {customer_id!r}.",
+            "Look the customer up by an identifier instead: `vantage profile show --email ...`.",
+        )
+    keep = [c for c in ("id_type", "id_value", "since", "reason") if c in frame.columns]
+    records = frame[keep].sort_values(["id_type", "id_value"]).to_dict("records")
+    return [_plain({str(k): v for k, v in r.items()}) for r in records]
+
+
+def _plain(record: dict[str, Any]) -> dict[str, Any]:
+    return {
+        k: (v.isoformat() if isinstance(v, pd.Timestamp | datetime) else None if _isna(v) else v)
+        for k, v in record.items()
+    }
+
+
+def _isna(value: Any) -> bool:
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def profile(
+    store: Store,
+    customer_id: str,
+    *,
+    as_of: datetime | None = None,
+    policy: TraitPolicy | None = None,
+) -> dict[str, Any]:
+    """Everything known about one customer: identifiers, traits with provenance, computed traits.
+
+    Args:
+        store: The warehouse.
+        customer_id: The customer.
+        as_of: Cut-off for computed traits (now by default).
+        policy: Trait merge strategies.
+    """
+    _require_identity_map(store)
+    identifiers = _identifiers(store, customer_id)
+    merged = merge_traits(trait_values(store, customer_id=customer_id), policy)
+    traits = {
+        str(row["trait"]): {
+            "value": orjson.loads(str(row["value"])),
+            "source": row["source"],
+            "updated_at": pd.Timestamp(row["updated_at"]).isoformat(),
+            "strategy": row["strategy"],
+            "pii": bool(row["pii"]),
+        }
+        for row in merged.to_dict("records")
+    }
+    cutoff = as_of or datetime.now(UTC)
+    computed = store.execute(
+        computed_traits(store, DEFAULT_TRAITS, as_of=cutoff, customer_id=customer_id)
+    )
+    values = _plain({str(k): v for k, v in computed.iloc[0].items()}) if len(computed) else {}
+    values.pop("customer_id", None)
+    return {
+        "customer_id": customer_id,
+        "identifiers": identifiers,
+        "traits": traits,
+        "computed_traits": values,
+        "computed_as_of": cutoff.isoformat(),
+    }
+
+
+def timeline(
+    store: Store, customer_id: str, *, limit: int = 50, before_seq: int | None = None
+) -> dict[str, Any]:
+    """The customer's events, newest first, a page at a time.
+
+    Returns:
+        ``events`` (seq, time, source, type, event, message) and ``next_before_seq`` to pass back
+        for the next page (None on the last page).
+    """
+    _require_identity_map(store)
+    ids = store.table(IDENTITY_MAP)
+    rows = customer_events(store.table("events"), ids.filter(ids.customer_id == customer_id))
+    if before_seq is not None:
+        rows = rows.filter(rows.seq < before_seq)
+    page = store.execute(
+        rows.order_by(rows.seq.desc())
+        .limit(limit + 1)
+        .select("seq", "timestamp", "source", "type", "event", "payload")
+    )
+    more = len(page) > limit
+    page = page.head(limit)
+    events = [
+        {
+            "seq": int(str(r["seq"])),
+            "timestamp": pd.Timestamp(r["timestamp"]).isoformat(),
+            "source": r["source"],
+            "type": r["type"],
+            "event": None if _isna(r["event"]) else r["event"],
+            "message": orjson.loads(str(r["payload"])),
+        }
+        for r in page.to_dict("records")
+    ]
+    return {"events": events, "next_before_seq": events[-1]["seq"] if more else None}
