@@ -56,13 +56,16 @@ def load_sample(store: IbisStore) -> None:
         event(9, 1, "Order Completed", anon="stranger", revenue=7.0),
     ]
     store.append("events", pa.Table.from_pylist(rows, schema=EVENT_SCHEMA))
-    store.create_table(
-        "identity_map",
-        pd.DataFrame(
-            {
-                "id_type": ["user_id", "anonymous_id", "user_id"],
-                "id_value": ["u1", "dev-1", "u2"],
-                "customer_id": ["c1", "c1", "c2"],
-            }
-        ),
+    identity = pd.DataFrame(
+        {
+            "id_type": ["user_id", "anonymous_id", "user_id"],
+            "id_value": ["u1", "dev-1", "u2"],
+            "customer_id": ["c1", "c1", "c2"],
+            "since": [AS_OF - timedelta(days=100)] * 3,
+            "reason": ["first seen", "seen with user_id u1 in m3", "first seen"],
+        }
     )
+    if store.has_table("identity_map"):  # created by the identity migration
+        store.append("identity_map", identity)
+    else:
+        store.create_table("identity_map", identity)

@@ -23,7 +23,7 @@ from fastapi.openapi.utils import get_openapi
 from vantage.api.deps import Runtime
 from vantage.api.errors import install_error_handlers
 from vantage.api.logs import RequestLogMiddleware, configure_logging
-from vantage.api.routers import health, sources, tracking
+from vantage.api.routers import health, profiles, sources, tracking
 from vantage.api.worker import BackgroundWorker, Job
 from vantage.core.settings import Settings, load_settings
 from vantage.services.events import maintain
@@ -114,6 +114,7 @@ def create_app(settings: Settings) -> FastAPI:
         openapi_tags=[
             {"name": "tracking", "description": "Segment HTTP Tracking API (write key)."},
             {"name": "admin", "description": "Sources, tracking plans, failed events (admin)."},
+            {"name": "profiles", "description": "The single customer view (admin)."},
             {"name": "health", "description": "Liveness."},
         ],
     )
@@ -122,6 +123,7 @@ def create_app(settings: Settings) -> FastAPI:
     install_error_handlers(app)
     app.include_router(tracking.router)
     app.include_router(sources.router)
+    app.include_router(profiles.router)
     app.include_router(health.router)
     app.add_middleware(RequestLogMiddleware)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]

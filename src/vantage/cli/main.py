@@ -9,6 +9,7 @@ import typer
 
 from vantage.cli import datasets as datasets_cli
 from vantage.cli import events as events_cli
+from vantage.cli import profile as profile_cli
 from vantage.cli import sources as sources_cli
 from vantage.cli.output import console, friendly_errors, print_json
 from vantage.services.context import ServiceContext
@@ -26,6 +27,7 @@ app = typer.Typer(
 app.add_typer(events_cli.app, name="events")
 app.add_typer(sources_cli.app, name="sources")
 app.add_typer(datasets_cli.app, name="datasets")
+app.add_typer(profile_cli.app, name="profile")
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 

@@ -110,6 +110,17 @@ def default_pipeline() -> DemoPipeline:
     )
 
 
+def demo_input_dir(ctx: ServiceContext) -> Path:
+    """Where the generator writes the retailer's files and the ground truth.
+
+    Beside the data directory, never inside it: these are the company's own exports (and the
+    evaluation truth), not Vantage's data, so erasing a person from ``VANTAGE_HOME`` does not
+    reach them, exactly as it would not reach a CRM export on a file share.
+    """
+    home = Path(ctx.settings.home).resolve()
+    return home.parent / f"{home.name.lstrip('.') or 'vantage'}-demo-input"
+
+
 def run_demo(
     ctx: ServiceContext,
     *,
@@ -135,7 +146,7 @@ def run_demo(
         customers=customers,
         seed=seed,
         api_url=api_url,
-        out_dir=Path(ctx.settings.home) / "demo",
+        out_dir=demo_input_dir(ctx),
     )
     return (pipeline or default_pipeline()).run(run, on_step)
 

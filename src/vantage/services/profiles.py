@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+import numpy as np
 import orjson
 import pandas as pd
 
@@ -70,10 +71,16 @@ def _identifiers(store: Store, customer_id: str) -> list[dict[str, Any]]:
 
 
 def _plain(record: dict[str, Any]) -> dict[str, Any]:
-    return {
-        k: (v.isoformat() if isinstance(v, pd.Timestamp | datetime) else None if _isna(v) else v)
-        for k, v in record.items()
-    }
+    """JSON-ready values: ISO times, None for missing, Python numbers for NumPy scalars."""
+    out: dict[str, Any] = {}
+    for key, value in record.items():
+        if isinstance(value, pd.Timestamp | datetime):
+            out[key] = value.isoformat()
+        elif _isna(value):
+            out[key] = None
+        else:
+            out[key] = value.item() if isinstance(value, np.generic) else value
+    return out
 
 
 def _isna(value: Any) -> bool:

@@ -82,7 +82,7 @@ class BackendHooks(ABC):
         value: ir.Value = document.cast("json")
         for key in path:
             value = value[key]
-        return value.str  # type: ignore[attr-defined, no-any-return]
+        return value.str
 
 
 class DuckDBHooks(BackendHooks):
@@ -93,7 +93,7 @@ class DuckDBHooks(BackendHooks):
     def json_text(self, document: ir.StringValue, path: Sequence[str]) -> ir.StringValue:
         """``json_extract_string``: text for numbers and booleans too (Ibis' unwrap gives NULL)."""
         quoted = ".".join('"' + key.replace('"', '\\"') + '"' for key in path)
-        return _duckdb_json_extract_string(document, f"$.{quoted}")  # type: ignore[no-any-return]
+        return _duckdb_json_extract_string(document, f"$.{quoted}")
 
     @staticmethod
     def database_path(url: str) -> str:
@@ -173,7 +173,7 @@ class PostgresHooks(BackendHooks):
     def json_text(self, document: ir.StringValue, path: Sequence[str]) -> ir.StringValue:
         """``json_extract_path_text``: Ibis 12's JSON unwrap emits SQL PostgreSQL rejects."""
         extract = _pg_path_function(len(path))
-        return extract(document.cast("json"), *path)  # type: ignore[no-any-return]
+        return extract(document.cast("json"), *path)
 
     CSV_UNSAFE = (
         pa.types.is_nested,

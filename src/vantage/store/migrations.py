@@ -68,7 +68,46 @@ def _create_events(store: Store) -> None:
     )
 
 
-MIGRATIONS: tuple[Migration, ...] = (Migration(1, "events", _create_events),)
+CONSENT_LEDGER_TABLE = "consent_ledger"
+CONSENT_LEDGER_SCHEMA = ibis.schema(
+    {
+        "seq": "!int64",
+        "id_type": "!string",
+        "id_value": "!string",
+        "purpose": "!string",
+        "granted": "!boolean",
+        "ts": "!timestamp('UTC', 6)",
+        "source": "!string",
+        "message_id": "string",
+        "recorded_at": "!timestamp('UTC', 6)",
+    }
+)
+
+
+def _create_consent_ledger(store: Store) -> None:
+    store.create_table(CONSENT_LEDGER_TABLE, schema=CONSENT_LEDGER_SCHEMA)
+    store.add_range_index(CONSENT_LEDGER_TABLE, "seq")
+
+
+def _create_identity_map(store: Store) -> None:
+    store.create_table(
+        "identity_map",
+        schema=ibis.schema(
+            {
+                "id_type": "!string",
+                "id_value": "!string",
+                "customer_id": "!string",
+                "since": "!timestamp('UTC', 6)",
+                "reason": "!string",
+            }
+        ),
+    )
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "events", _create_events),
+    Migration(2, "identity_map", _create_identity_map),
+)
 
 
 def _check_sequence(migrations: Sequence[Migration]) -> None:

@@ -47,8 +47,8 @@ def test_demo_builds_a_workspace_through_the_real_write_paths(home: Path) -> Non
         assert store.scalar(store.table("events").count()) == stored
         assert {"campaign_spend", "store_footfall"} <= set(store.list_tables())
 
-    truth = home / "demo" / "truth"
-    workspace = home / "demo" / "workspace"
+    truth = home.parent / "vantage-home-demo-input" / "truth"
+    workspace = home.parent / "vantage-home-demo-input" / "workspace"
     assert truth.is_dir() and any(truth.iterdir())
     files = [p for p in workspace.rglob("*") if p.is_file()]
     assert files

@@ -121,3 +121,23 @@ def test_plan_command_refuses_a_broken_schema(home: Path) -> None:
     invoke("sources", "add", "web")
     code, _, err = invoke("sources", "plan", "web", str(plan))
     assert code == 1 and "no-such-type" in err
+
+
+def test_profile_show_by_identifier_and_its_errors(home: Path) -> None:
+    from profile_samples import load_sample
+    from vantage.core.settings import load_settings
+    from vantage.services.warehouse import open_warehouse
+
+    with open_warehouse(load_settings()) as store:
+        load_sample(store)
+    code, out, err = invoke("profile", "show", "--anonymous-id", "dev-1", "--json")
+    assert code == 0, err
+    view = json.loads(out)
+    assert view["customer_id"] == "c1"
+    assert [e["seq"] for e in view["events"]][:2] == [7, 6]
+    code, out, _ = invoke("profile", "show", "c1", "--events", "0")
+    assert code == 0 and "Computed traits" in out and "dev-1" in out
+    code, _, err = invoke("profile", "show", "--email", "nobody@example.com")
+    assert code == 1 and "No customer has email 'nobody@example.com'" in err
+    code, _, err = invoke("profile", "show")
+    assert code == 2 and "customer id or exactly one" in err

@@ -112,13 +112,15 @@ def test_trait_values_follow_the_identity_map() -> None:
             identify(3, None, "someone-else", {"email": "x@example.com"}),
         ]
         store.append("events", pa.Table.from_pylist(rows, schema=EVENT_SCHEMA))
-        store.create_table(
+        store.append(
             "identity_map",
             pd.DataFrame(
                 {
                     "id_type": ["anonymous_id", "user_id"],
                     "id_value": ["dev-1", "u1"],
                     "customer_id": ["c1", "c1"],
+                    "since": [T0, T0],
+                    "reason": ["seen with user_id u1", "first seen"],
                 }
             ),
         )

@@ -106,7 +106,7 @@ def test_steps_share_one_run_state(home: Path) -> None:
     )
     [state] = captured
     assert (state.customers, state.seed, state.api_url) == (123, 7, "http://127.0.0.1:1")
-    assert state.out_dir == home / "demo"
+    assert state.out_dir == home.parent / "vantage-home-demo-input"
     assert set(state.timings) == {"capture"}
     assert report.facts == {"customers": 123}
 

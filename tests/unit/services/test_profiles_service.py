@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import timedelta
 
+import orjson
 import pytest
 
 from profile_samples import AS_OF, load_sample
@@ -40,6 +41,7 @@ def test_profile_holds_identifiers_and_computed_traits(store: IbisStore) -> None
     assert view["computed_traits"]["orders"] == 2
     assert view["computed_traits"]["favourite_category"] == "hats"
     assert view["traits"] == {}
+    assert orjson.loads(orjson.dumps(view))["computed_traits"]["orders"] == 2
 
 
 def test_unknown_customer_id(store: IbisStore) -> None:

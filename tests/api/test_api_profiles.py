@@ -1,0 +1,54 @@
+"""Profiles API: lookup by any identifier, profile, paged timeline, errors, admin only."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from profile_samples import load_sample
+from vantage.core.settings import Settings
+from vantage.services.warehouse import open_warehouse
+
+
+def with_sample(settings: Settings) -> None:
+    with open_warehouse(settings) as store:
+        load_sample(store)
+
+
+def test_lookup_by_identifier_and_by_customer_id(
+    client: TestClient, settings: Settings, admin: dict[str, str]
+) -> None:
+    with_sample(settings)
+    found = client.get("/v1/profiles", params={"user_id": "u1"}, headers=admin)
+    assert found.status_code == 200, found.text
+    assert found.json()["customer_id"] == "c1"
+    direct = client.get("/v1/profiles/c1", headers=admin).json()
+    assert {i["id_value"] for i in direct["identifiers"]} == {"u1", "dev-1"}
+    assert direct["computed_traits"]["orders"] == 3  # as of now: the 'future' order counts too
+
+
+def test_timeline_pages(client: TestClient, settings: Settings, admin: dict[str, str]) -> None:
+    with_sample(settings)
+    page = client.get("/v1/profiles/c1/events", params={"limit": 4}, headers=admin).json()
+    assert [e["seq"] for e in page["events"]] == [7, 6, 5, 4]
+    rest = client.get(
+        "/v1/profiles/c1/events",
+        params={"limit": 4, "before_seq": page["next_before_seq"]},
+        headers=admin,
+    ).json()
+    assert [e["seq"] for e in rest["events"]] == [3, 2, 1] and rest["next_before_seq"] is None
+
+
+def test_errors_name_the_problem(
+    client: TestClient, settings: Settings, admin: dict[str, str]
+) -> None:
+    with_sample(settings)
+    missing = client.get("/v1/profiles", params={"email": "nobody@example.com"}, headers=admin)
+    assert missing.status_code == 404
+    assert "No customer has email 'nobody@example.com'" in missing.json()["message"]
+    two = client.get("/v1/profiles", params={"email": "a@b.co", "user_id": "u1"}, headers=admin)
+    assert two.status_code == 400 and "exactly one identifier" in two.json()["message"]
+    assert client.get("/v1/profiles/c404", headers=admin).status_code == 404
+
+
+def test_profiles_need_the_admin_token(client: TestClient) -> None:
+    assert client.get("/v1/profiles/c1").status_code == 401
