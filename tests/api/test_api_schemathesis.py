@@ -38,6 +38,12 @@ OPERATIONS = [
     ("GET", "/v1/admin/failed-events"),
     ("GET", "/v1/admin/violations"),
     ("GET", "/v1/admin/events/count"),
+    ("GET", "/v1/profiles"),
+    ("GET", "/v1/profiles/{customer_id}"),
+    ("GET", "/v1/profiles/{customer_id}/events"),
+    ("POST", "/v1/privacy/export"),
+    ("POST", "/v1/privacy/erase"),
+    ("GET", "/v1/privacy/audit"),
     ("GET", "/health"),
 ]
 

@@ -20,6 +20,7 @@ from vantage.api.errors import ApiError
 from vantage.collect.ingest import Ingestor
 from vantage.collect.ratelimit import RateLimiter, retry_after_seconds
 from vantage.collect.sources import Source, SourceRegistry
+from vantage.collect.suppression import SuppressionList
 from vantage.collect.tracking_plan import PlanCache, ViolationLog
 from vantage.core.settings import Settings
 from vantage.core.workspace import Workspace
@@ -89,7 +90,10 @@ class Runtime:
         self.plans = PlanCache(self.registry)
         self.violations = ViolationLog(settings.home)
         self.ingestor = Ingestor(
-            settings.collect, checker_for=self.plans, on_violation=self.violations
+            settings.collect,
+            checker_for=self.plans,
+            on_violation=self.violations,
+            suppression=SuppressionList(settings.home),
         )
         self.sources = SourceCache(self.registry)
         self.limiter = RateLimiter(

@@ -9,6 +9,8 @@ import typer
 
 from vantage.cli import datasets as datasets_cli
 from vantage.cli import events as events_cli
+from vantage.cli import identity as identity_cli
+from vantage.cli import privacy as privacy_cli
 from vantage.cli import profile as profile_cli
 from vantage.cli import sources as sources_cli
 from vantage.cli.output import console, friendly_errors, print_json
@@ -28,6 +30,8 @@ app.add_typer(events_cli.app, name="events")
 app.add_typer(sources_cli.app, name="sources")
 app.add_typer(datasets_cli.app, name="datasets")
 app.add_typer(profile_cli.app, name="profile")
+app.add_typer(identity_cli.app, name="identity")
+app.add_typer(privacy_cli.app, name="privacy")
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 

@@ -82,3 +82,61 @@ def _render(view: dict[str, Any], recent: dict[str, Any] | None) -> None:
                 for e in recent["events"]
             ),
         )
+
+
+@app.command("explain")
+@friendly_errors
+def explain_command(
+    target: Annotated[str, typer.Argument(help="Customer id, or an identifier as type:value.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
+) -> None:
+    """Why these identifiers belong together: each link's event, rule and time."""
+    from vantage.services import identity as identity_service
+
+    result = identity_service.explain(ServiceContext(), target)
+    if as_json:
+        print_json(result)
+        return
+    console().print(f"[bold]Customer {result['customer_id']}[/]")
+    print_table(
+        "Links",
+        ["from", "to", "event", "rule", "status", "at"],
+        (
+            (
+                e.get("a"),
+                e.get("b"),
+                e.get("message_id"),
+                e.get("rule"),
+                e.get("status"),
+                e.get("at"),
+            )
+            for e in result.get("edges", [])
+        ),
+    )
+
+
+@app.command("split")
+@friendly_errors
+def split_command(
+    customer_id: Annotated[str, typer.Argument(help="The profile to split.")],
+    identifier: Annotated[str, typer.Argument(help="Identifier to take out, as type:value.")],
+    note: Annotated[str, typer.Option(help="Why (kept in the history).")] = "",
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
+) -> None:
+    """Undo a bad merge: take an identifier out of a profile and re-derive the profiles."""
+    from vantage.services import identity as identity_service
+
+    result = identity_service.split(ServiceContext(), customer_id, identifier, note)
+    if as_json:
+        print_json(result)
+    else:
+        console().print(
+            f"Split {identifier.split(':', 1)[0]} out of {customer_id}; it now belongs to "
+            f"{result['customer_of_identifier']}."
+        )
+
+
+def _ident(value: Any) -> str:
+    if isinstance(value, dict):
+        return f"{value.get('type')}:{value.get('value')}"
+    return str(value)

@@ -8,6 +8,7 @@ valid ones next to them: each is kept in the failed-events table with the field 
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -16,6 +17,7 @@ from typing import Any, Protocol
 import orjson
 from pydantic import ValidationError
 
+from vantage.collect.suppression import SUPPRESSED_FIELD, SUPPRESSED_REASON
 from vantage.core.events import Event
 from vantage.core.settings import CollectLimits
 from vantage.store.records import LogRecord, RejectedRecord, Submission, to_micros
@@ -32,6 +34,14 @@ class PlanVerdict:
 
     event: Event | None
     violations: list[str]
+
+
+class SuppressionCheck(Protocol):
+    """Anything that knows erased identifiers (a ``SuppressionList``)."""
+
+    def matcher(self) -> Callable[[Any], bool] | None:
+        """A predicate for this batch (True: drop the message), or None when none is suppressed."""
+        ...
 
 
 class EventChecker(Protocol):
@@ -78,6 +88,8 @@ class Ingestor:
         checker_for: Returns the tracking-plan checker of a source, or None when it has none.
         clock: Returns the current UTC time (tests pass a fixed clock).
         on_violation: Called with (source, message id, violations) for every plan violation.
+        suppression: Erased identifiers; a message carrying one is rejected with the reason
+            :data:`SUPPRESSED_REASON` and its payload is not stored.
     """
 
     def __init__(
@@ -86,11 +98,13 @@ class Ingestor:
         checker_for: Callable[[str], EventChecker | None] | None = None,
         clock: Callable[[], datetime] | None = None,
         on_violation: Callable[[str, str, list[str]], None] | None = None,
+        suppression: SuppressionCheck | None = None,
     ) -> None:
         self.limits = limits or CollectLimits()
         self.checker_for = checker_for or (lambda _source: None)
         self.clock = clock or (lambda: datetime.now(UTC))
         self.on_violation = on_violation
+        self.suppression = suppression
 
     def prepare(
         self,
@@ -118,7 +132,11 @@ class Ingestor:
         now_us = to_micros(now)
         checker = self.checker_for(source)
         submission = Submission()
+        suppressed = self.suppression.matcher() if self.suppression is not None else None
         for raw in messages:
+            if suppressed is not None and (suppressed(raw) or (defaults and suppressed(defaults))):
+                submission.rejected.append(_suppressed(source, raw, now_us))
+                continue
             outcome = self._one(source, raw, defaults, now, checker, correct_skew)
             if isinstance(outcome, LogRecord):
                 submission.records.append(outcome)
@@ -177,6 +195,14 @@ def to_record(source: str, event: Event) -> LogRecord:
         received_at_us=to_micros(event.received_at),
         payload=event.to_json_bytes(),
     )
+
+
+def _suppressed(source: str, raw: Any, now_us: int) -> RejectedRecord:
+    """The rejection of a message carrying an erased identifier: its content is not kept."""
+    message_id = raw.get("messageId") if isinstance(raw, Mapping) else None
+    digest = hashlib.blake2b(str(message_id).encode(), digest_size=12).hexdigest()
+    payload = orjson.dumps({"suppressed": True, "messageIdHash": digest})
+    return RejectedRecord(source, SUPPRESSED_REASON, SUPPRESSED_FIELD, now_us, payload)
 
 
 def _merge_defaults(raw: Mapping[str, Any], defaults: Mapping[str, Any]) -> dict[str, Any]:

@@ -36,6 +36,10 @@ BLOCKED_VALUES = frozenset(
 )
 _ALL_ZERO_OR_DASH = re.compile(r"^[0\-\s.:]*$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_ID_TYPE = re.compile(r"^[a-z0-9][a-z0-9_.\-]{0,63}$")
+# NUL and other control characters or lone surrogates are never part of a real identifier and
+# break text handling downstream (SQL literals, UTF-8 files).
+_UNPRINTABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,9 +99,9 @@ def normalise(id_type: str, value: object, default_region: str = "GB") -> Identi
     if value is None or isinstance(value, bool):
         return None
     text = str(value).strip()
-    if is_blocked(text):
-        return None
     kind = id_type.strip().lower()
+    if is_blocked(text) or _UNPRINTABLE.search(text) or not _ID_TYPE.match(kind):
+        return None
     if kind == "email":
         normalised = normalise_email(text)
     elif kind == "phone":

@@ -18,6 +18,7 @@ from typing import Any
 
 import pandas as pd
 from splink import DuckDBAPI, Linker
+from splink.internals.exceptions import EMTrainingException
 
 from vantage.identity import probabilistic_model as model
 from vantage.identity.probabilistic_columns import ID, SOURCE, MatchingError, standardise
@@ -158,9 +159,20 @@ class ProbabilisticMatcher:
         if self.prior is None and rules:
             training.estimate_probability_two_random_records_match(rules, self.prior_recall)
         training.estimate_u_using_random_sampling(max_pairs=self.max_pairs_u, seed=self.seed)
+        trained = 0
         for rule in model.training_rules(fields):
-            training.estimate_parameters_using_expectation_maximisation(
-                rule, estimate_without_term_frequencies=True
+            try:
+                training.estimate_parameters_using_expectation_maximisation(
+                    rule, estimate_without_term_frequencies=True
+                )
+            except EMTrainingException:  # the rule blocks no pair in these records: skip it
+                continue
+            trained += 1
+        if not trained:
+            raise MatchingError(
+                "No training rule found any pair of records to learn from.",
+                "Give more records, or records that share at least a surname, postcode or date "
+                "of birth now and then.",
             )
         self.model_: dict[str, Any] = linker.misc.save_model_to_json()
         tables = linker.table_management

@@ -44,10 +44,12 @@ class ServiceContext:
     @cached_property
     def ingestor(self) -> Ingestor:
         """The validation step of the write path, with each source's tracking plan."""
+        from vantage.collect.suppression import SuppressionList
         from vantage.collect.tracking_plan import ViolationLog, checker_for_registry
 
         return Ingestor(
             self.settings.collect,
             checker_for=checker_for_registry(self.sources),
             on_violation=ViolationLog(self.settings.home).record,
+            suppression=SuppressionList(self.settings.home),
         )

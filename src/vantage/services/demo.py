@@ -105,6 +105,7 @@ def default_pipeline() -> DemoPipeline:
             DemoStep("import-files", s.import_files),
             DemoStep("load-tables", s.load_tables),
             DemoStep("compact-sync", s.compact_and_sync),
+            DemoStep("identity", s.resolve_identities),
             DemoStep("summarise", s.summarise),
         ]
     )
@@ -165,7 +166,17 @@ def render(report: DemoReport, console: Console) -> None:
     facts = Table(title="Demo run", title_justify="left", show_header=False)
     facts.add_column("what")
     facts.add_column("value", justify="right")
-    for key in ("customers", "events_stored", "events_failed", "api_events_per_s", "tables"):
+    keys = (
+        "customers",
+        "events_stored",
+        "events_failed",
+        "api_events_per_s",
+        "raw_identifiers",
+        "customers_resolved",
+        "matches_to_review",
+        "tables",
+    )
+    for key in keys:
         if key in report.facts:
             value = report.facts[key]
             facts.add_row(

@@ -133,6 +133,26 @@ def compact_and_sync(run: DemoRun) -> str:
     )
 
 
+def resolve_identities(run: DemoRun) -> str:
+    """Resolve identities from the lake; queue probabilistic matches for review."""
+    from vantage.services import identity
+
+    report = identity.rebuild(run.ctx)
+    matched = identity.match(run.ctx, auto_accept=False)
+    run.facts["raw_identifiers"] = report.identifiers
+    run.facts["customers_resolved"] = matched.customers_after
+    run.facts["matches_to_review"] = matched.queued_for_review
+    matching = (
+        f"probabilistic matching skipped: {matched.skipped}"
+        if matched.skipped
+        else f"{matched.queued_for_review:,} probabilistic matches queued for review"
+    )
+    return (
+        f"{report.identifiers:,} raw identifiers became {matched.customers_after:,} customers; "
+        + matching
+    )
+
+
 def summarise(run: DemoRun) -> str:
     """Count stored events per source (from the warehouse) and failed events (from the lake)."""
     with open_warehouse(run.ctx.settings) as store:

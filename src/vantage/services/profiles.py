@@ -40,7 +40,7 @@ def find_customer(store: Store, id_type: str, id_value: str) -> str:
     identifier = normalise(id_type, id_value)
     if identifier is None:
         raise ProfileNotFoundError(
-            f"{id_type} {id_value!r} is not a usable identifier (empty, junk or malformed).",
+            f"The {id_type} given is not a usable identifier (empty, junk or malformed).",
             "Check the value; e-mails need an @ and a domain, phones a valid number.",
         )
     ids = store.table(IDENTITY_MAP)
@@ -51,7 +51,7 @@ def find_customer(store: Store, id_type: str, id_value: str) -> str:
     )
     if hit.empty:
         raise ProfileNotFoundError(
-            f"No customer has {identifier.type} {identifier.value!r}.",
+            f"No customer has this {identifier.type}.",
             "Check the identifier type (email, phone, user_id, anonymous_id, ...) and value.",
         )
     return str(hit.customer_id.iloc[0])

@@ -19,6 +19,7 @@ DEMO_STEPS = [
     "import-files",
     "load-tables",
     "compact-sync",
+    "identity",
     "summarise",
 ]
 

@@ -50,3 +50,10 @@ def test_normalise_by_type() -> None:
     assert normalise("user_id", "anonymous") is None
     assert normalise("user_id", None) is None
     assert normalise("user_id", True) is None
+
+
+def test_control_characters_and_odd_types_are_never_identifiers() -> None:
+    assert normalise("user_id", "ab\x00c") is None
+    assert normalise("anonymous_id", "\ud800x") is None
+    assert normalise("bad type!", "value") is None
+    assert normalise("ga.client-id", "123.456") is not None

@@ -26,7 +26,7 @@ def test_find_customer_normalises_the_identifier(store: IbisStore) -> None:
 
 
 def test_unknown_and_junk_identifiers_are_clear_errors(store: IbisStore) -> None:
-    with pytest.raises(ProfileNotFoundError, match="No customer has user_id 'nobody'"):
+    with pytest.raises(ProfileNotFoundError, match="No customer has this user_id"):
         find_customer(store, "user_id", "nobody")
     with pytest.raises(ProfileNotFoundError, match="is not a usable identifier"):
         find_customer(store, "email", "null")
