@@ -76,9 +76,31 @@ def violations(
 
 
 def maintain(home: str, store_url: str | None = None) -> dict[str, Any]:
-    """Compact the log and sync the warehouse of one data directory.
+    """Compact the log, sync the warehouse and bring identities up to date.
 
     The server's background worker runs this in a separate process every
-    ``compact_every_s`` seconds, so the warehouse stays fresh while the API runs.
+    ``compact_every_s`` seconds, so the warehouse and the identity map stay fresh while the API
+    runs.
     """
-    return compact_and_sync(ServiceContext(load_settings(home=home, store=store_url)))
+    ctx = ServiceContext(load_settings(home=home, store=store_url))
+    result = compact_and_sync(ctx)
+    result["identity_merges"] = refresh_identities(ctx)
+    return result
+
+
+def refresh_identities(ctx: ServiceContext) -> int:
+    """Feed warehouse events newer than the identity graph into it; publish changed rows.
+
+    Runs under the warehouse lock, as erasure does, so a refresh never saves a graph that an
+    erasure has just scrubbed.
+    """
+    from vantage.identity import IdentityGraph, load_graph, load_rules, save_graph
+    from vantage.identity.sync import sync_from_warehouse
+    from vantage.services.warehouse import open_warehouse
+
+    with open_warehouse(ctx.settings) as store:
+        rules = load_rules()
+        graph = load_graph(ctx.settings.home, rules) or IdentityGraph(rules)
+        changed = sync_from_warehouse(graph, store)
+        save_graph(graph, ctx.settings.home)
+    return changed

@@ -237,6 +237,9 @@ def erase_person(settings: Settings, target: str, *, actor: str | None = None) -
         finally:
             store.close()
         rewritten = rewrite_duckdb(url)
+        # Under the warehouse lock, like the server's identity refresh: neither can save a graph
+        # the other has just replaced.
+        identity_state = rebuild_identity_state(home, log, person)
     counts: dict[str, Any] = {
         "identifiers": len(person.identifiers),
         "suppressed_new": added,
@@ -246,7 +249,7 @@ def erase_person(settings: Settings, target: str, *, actor: str | None = None) -
         "warehouse_rows": warehouse,
         "warehouse_file_rewritten": rewritten,
         "control_rows": scrub_sqlite_files(home, person, log),
-        "identity_state": rebuild_identity_state(home, log, person),
+        "identity_state": identity_state,
     }
     result = Erasure(person.customer_id, _subject(home, person), counts)
     result.leftover_files = files_mentioning(home, person)

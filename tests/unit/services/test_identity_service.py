@@ -131,3 +131,21 @@ def test_an_accepted_review_links_profiles_through_a_match_event(ctx: ServiceCon
     assert rebuilt.customers == 2
     explained = identity_service.explain(ctx, "crm_id:C9")
     assert any(str(e["message_id"]).startswith("match-") for e in explained["edges"])
+
+
+def test_the_servers_maintenance_job_keeps_identities_current(ctx: ServiceContext) -> None:
+    from vantage.services.events import maintain
+
+    maintain(str(ctx.settings.home))
+    with open_warehouse(ctx.settings) as store:
+        ann = find_customer(store, "crm_id", "C7")
+        assert find_customer(store, "anonymous_id", "dev-1") == ann
+    ingest(
+        ctx,
+        "web",
+        [{"type": "identify", "userId": "u1", "anonymousId": "dev-9", "messageId": "w9"}],
+    )
+    result = maintain(str(ctx.settings.home))
+    assert result["identity_merges"] >= 1
+    with open_warehouse(ctx.settings) as store:
+        assert find_customer(store, "anonymous_id", "dev-9") == ann
