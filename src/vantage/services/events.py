@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any
 
 import orjson
@@ -85,6 +86,7 @@ def maintain(home: str, store_url: str | None = None) -> dict[str, Any]:
     ctx = ServiceContext(load_settings(home=home, store=store_url))
     result = compact_and_sync(ctx)
     result["identity_merges"] = refresh_identities(ctx)
+    result["consent_decisions"] = refresh_consent(ctx)
     return result
 
 
@@ -104,3 +106,33 @@ def refresh_identities(ctx: ServiceContext) -> int:
         changed = sync_from_warehouse(graph, store)
         save_graph(graph, ctx.settings.home)
     return changed
+
+
+def refresh_consent(ctx: ServiceContext) -> int:
+    """Record consent carried by warehouse events newer than the last run in the ledger.
+
+    The position reached (an event ``seq``, no personal data) is kept in
+    ``<home>/profiles/consent.json``; replaying is harmless anyway, since the ledger skips exact
+    repeats.
+    """
+    import json
+
+    from vantage.profiles.consent_ledger import ConsentLedger
+    from vantage.services.warehouse import open_warehouse
+
+    state = Path(ctx.settings.home) / "profiles" / "consent.json"
+    done = json.loads(state.read_text())["seq"] if state.is_file() else -1
+    with open_warehouse(ctx.settings) as store:
+        events = store.table("events")
+        fresh = store.execute(
+            events.filter((events.seq > done) & events.payload.contains('"consent')).select(
+                "seq", "payload"
+            )
+        )
+        last = store.scalar(events.seq.max())
+        recorded = ConsentLedger(store).record_messages(
+            (orjson.loads(p) for p in fresh["payload"]), source="event"
+        )
+    state.parent.mkdir(parents=True, exist_ok=True)
+    state.write_text(json.dumps({"seq": int(last) if last is not None else done}))
+    return recorded

@@ -130,7 +130,19 @@ def profile(
         "traits": traits,
         "computed_traits": values,
         "computed_as_of": cutoff.isoformat(),
+        "consent": _consent(store, customer_id),
     }
+
+
+def _consent(store: Store, customer_id: str) -> dict[str, bool]:
+    """The customer's current decision per purpose (purposes never decided are absent)."""
+    from vantage.profiles.consent_ledger import ConsentLedger
+
+    if not store.has_table("consent_ledger"):
+        return {}
+    ids = store.table(IDENTITY_MAP)
+    states = ConsentLedger(store).customer_states(ids.filter(ids.customer_id == customer_id))
+    return {str(k): bool(v) for k, v in states.get(customer_id, {}).items()}
 
 
 def timeline(

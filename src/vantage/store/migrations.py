@@ -107,6 +107,7 @@ def _create_identity_map(store: Store) -> None:
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "events", _create_events),
     Migration(2, "identity_map", _create_identity_map),
+    Migration(3, "consent_ledger", _create_consent_ledger),
 )
 
 

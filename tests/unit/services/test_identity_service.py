@@ -149,3 +149,29 @@ def test_the_servers_maintenance_job_keeps_identities_current(ctx: ServiceContex
     assert result["identity_merges"] >= 1
     with open_warehouse(ctx.settings) as store:
         assert find_customer(store, "anonymous_id", "dev-9") == ann
+
+
+def test_consent_in_events_reaches_the_profile(ctx: ServiceContext) -> None:
+    from vantage.services.events import maintain
+    from vantage.services.profiles import profile
+
+    consent = {"consent": {"categoryPreferences": {"email": False, "analytics": True}}}
+    ingest(
+        ctx,
+        "web",
+        [
+            {
+                "type": "track",
+                "event": "Consent Updated",
+                "userId": "u1",
+                "messageId": "k1",
+                "context": consent,
+            }
+        ],
+    )
+    result = maintain(str(ctx.settings.home))
+    assert result["consent_decisions"] == 2
+    assert maintain(str(ctx.settings.home))["consent_decisions"] == 0
+    with open_warehouse(ctx.settings) as store:
+        view = profile(store, find_customer(store, "crm_id", "C7"))
+    assert view["consent"] == {"email_marketing": False, "analytics": True}
