@@ -16,14 +16,18 @@ Declared in ``vantage.toml``::
 
 from __future__ import annotations
 
+import os
 import re
+import tomllib
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Literal
 
 import ibis
 import ibis.expr.types as ir
-from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
 
+from vantage.core.errors import ConfigError
 from vantage.store.warehouse import Store
 
 Aggregation = Literal[
@@ -135,6 +139,39 @@ DEFAULT_TRAITS: tuple[ComputedTrait, ...] = (
         property="category",
     ),
 )
+
+
+def load_computed_traits(path: Path | None = None) -> tuple[ComputedTrait, ...]:
+    """The computed traits declared in ``vantage.toml`` (``[[profiles.computed_traits]]``).
+
+    Args:
+        path: The TOML file; default ``VANTAGE_CONFIG`` or ``./vantage.toml``.
+
+    Returns:
+        The declared traits, or :data:`DEFAULT_TRAITS` when the file declares none.
+
+    Raises:
+        ConfigError: A declaration is invalid; the message names the trait and the field.
+    """
+    config = path or Path(os.environ.get("VANTAGE_CONFIG", "vantage.toml"))
+    if not config.is_file():
+        return DEFAULT_TRAITS
+    declared = tomllib.loads(config.read_text()).get("profiles", {}).get("computed_traits")
+    if not declared:
+        return DEFAULT_TRAITS
+    traits = []
+    for number, item in enumerate(declared, start=1):
+        try:
+            traits.append(ComputedTrait.model_validate(item))
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            where = ".".join(str(part) for part in err["loc"]) or "(trait)"
+            raise ConfigError(
+                f"{config}: computed trait #{number}: {where}: "
+                f"{err['msg'].removeprefix('Value error, ')}.",
+                "Correct that [[profiles.computed_traits]] entry.",
+            ) from exc
+    return tuple(traits)
 
 
 def customer_events(events: ir.Table, identity_map: ir.Table) -> ir.Table:

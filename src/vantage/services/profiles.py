@@ -11,7 +11,7 @@ import pandas as pd
 
 from vantage.core.errors import VantageError
 from vantage.core.identifiers import normalise
-from vantage.profiles.computed import DEFAULT_TRAITS, computed_traits, customer_events
+from vantage.profiles.computed import computed_traits, customer_events, load_computed_traits
 from vantage.profiles.traits import TraitPolicy, merge_traits, trait_values
 from vantage.store.warehouse import Store
 
@@ -120,7 +120,7 @@ def profile(
     }
     cutoff = as_of or datetime.now(UTC)
     computed = store.execute(
-        computed_traits(store, DEFAULT_TRAITS, as_of=cutoff, customer_id=customer_id)
+        computed_traits(store, load_computed_traits(), as_of=cutoff, customer_id=customer_id)
     )
     values = _plain({str(k): v for k, v in computed.iloc[0].items()}) if len(computed) else {}
     values.pop("customer_id", None)

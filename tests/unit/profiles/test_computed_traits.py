@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 
 import pandas as pd
 import pytest
 from pydantic import ValidationError
 
 from profile_samples import AS_OF, load_sample
+from vantage.core.errors import ConfigError
 from vantage.profiles.computed import ComputedTrait, computed_traits
 from vantage.store.warehouse import IbisStore, connect_store
 
@@ -91,3 +93,19 @@ def test_property_paths_cannot_smuggle_sql() -> None:
 def test_duplicate_trait_names_are_refused(store: IbisStore) -> None:
     with pytest.raises(ValueError, match=r"repeated: \['orders'\]"):
         compute(store, [ComputedTrait(name="orders"), ComputedTrait(name="orders", window_days=3)])
+
+
+def test_traits_are_declared_in_vantage_toml(tmp_path: Path) -> None:
+    from vantage.profiles.computed import DEFAULT_TRAITS, load_computed_traits
+
+    config = tmp_path / "vantage.toml"
+    assert load_computed_traits(config) == DEFAULT_TRAITS
+    config.write_text(
+        '[[profiles.computed_traits]]\nname = "orders_7d"\nevents = ["Order Completed"]\n'
+        "window_days = 7\n"
+    )
+    [trait] = load_computed_traits(config)
+    assert (trait.name, trait.window_days, trait.aggregation) == ("orders_7d", 7, "count")
+    config.write_text('[[profiles.computed_traits]]\nname = "spend"\naggregation = "sum"\n')
+    with pytest.raises(ConfigError, match=r"computed trait #1: .*needs 'property'"):
+        load_computed_traits(config)
