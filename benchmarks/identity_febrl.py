@@ -16,19 +16,9 @@ import numpy as np
 import pandas as pd
 
 from benchmarks.report import write_section
+from vantage.identity.probabilistic_columns import FEBRL_COLUMNS as COLUMNS
 
 Pairs = set[tuple[str, str]]
-COLUMNS = {
-    "first_name": "given_name",
-    "surname": "surname",
-    "dob": "date_of_birth",
-    "street_number": "street_number",
-    "address": "address_1",
-    "city": "suburb",
-    "postcode": "postcode",
-    "state": "state",
-    "national_id": "soc_sec_id",
-}
 MIRROR = Path(__file__).resolve().parents[2] / "shared" / "data"
 
 

@@ -52,3 +52,12 @@ def test_errors_name_the_problem(
 
 def test_profiles_need_the_admin_token(client: TestClient) -> None:
     assert client.get("/v1/profiles/c1").status_code == 401
+
+
+def test_an_out_of_range_cursor_is_a_400_not_a_crash(
+    client: TestClient, settings: Settings, admin: dict[str, str]
+) -> None:
+    with_sample(settings)
+    answer = client.get("/v1/profiles/c1/events", params={"before_seq": 2**63}, headers=admin)
+    assert answer.status_code == 422
+    assert "before_seq" in answer.text

