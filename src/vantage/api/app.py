@@ -23,7 +23,19 @@ from fastapi.openapi.utils import get_openapi
 from vantage.api.deps import Runtime
 from vantage.api.errors import install_error_handlers
 from vantage.api.logs import RequestLogMiddleware, configure_logging
-from vantage.api.routers import health, privacy, profiles, sources, tracking
+from vantage.api.routers import (
+    analytics,
+    forecast,
+    health,
+    marketing,
+    nlp_documents,
+    nlp_text,
+    privacy,
+    profiles,
+    sources,
+    tracking,
+    vision,
+)
 from vantage.api.worker import BackgroundWorker, Job
 from vantage.core.settings import Settings, load_settings
 from vantage.services.events import maintain
@@ -125,6 +137,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(sources.router)
     app.include_router(profiles.router)
     app.include_router(privacy.router)
+    for module in (forecast, nlp_text, nlp_documents, vision, marketing, analytics):
+        app.include_router(module.router)
     app.include_router(health.router)
     app.add_middleware(RequestLogMiddleware)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]

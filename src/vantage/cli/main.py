@@ -7,12 +7,18 @@ from typing import Annotated
 
 import typer
 
+from vantage.cli import analytics as analytics_cli
 from vantage.cli import datasets as datasets_cli
 from vantage.cli import events as events_cli
+from vantage.cli import forecast as forecast_cli
 from vantage.cli import identity as identity_cli
+from vantage.cli import marketing as marketing_cli
+from vantage.cli import nlp_documents as nlp_documents_cli
+from vantage.cli import nlp_text as nlp_text_cli
 from vantage.cli import privacy as privacy_cli
 from vantage.cli import profile as profile_cli
 from vantage.cli import sources as sources_cli
+from vantage.cli import vision as vision_cli
 from vantage.cli.output import console, friendly_errors, print_json
 from vantage.services.context import ServiceContext
 
@@ -32,6 +38,15 @@ app.add_typer(datasets_cli.app, name="datasets")
 app.add_typer(profile_cli.app, name="profile")
 app.add_typer(identity_cli.app, name="identity")
 app.add_typer(privacy_cli.app, name="privacy")
+nlp_app = typer.Typer(
+    help="Language: sentiment, classification, entities, receipts, trends, speech to text.",
+    no_args_is_help=True,
+)
+app.add_typer(nlp_app, name="nlp")
+nlp_text_cli.register(nlp_app)
+nlp_documents_cli.register(nlp_app)
+for _module in (forecast_cli, vision_cli, marketing_cli, analytics_cli):
+    _module.register(app)
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 

@@ -1,0 +1,7 @@
+"""API routes for forecast."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter(prefix="/v1/forecast", tags=["forecast"])

@@ -1,0 +1,1 @@
+"""Use cases on the customer data: one subpackage each (features -> estimators -> evaluation)."""
