@@ -32,6 +32,7 @@ from vantage.api.routers import (
     nlp_text,
     privacy,
     profiles,
+    recommend,
     sources,
     tracking,
     vision,
@@ -137,7 +138,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(sources.router)
     app.include_router(profiles.router)
     app.include_router(privacy.router)
-    for module in (forecast, nlp_text, nlp_documents, vision, marketing, analytics):
+    for module in (forecast, nlp_text, nlp_documents, vision, marketing, analytics, recommend):
         app.include_router(module.router)
     app.include_router(health.router)
     app.add_middleware(RequestLogMiddleware)

@@ -17,6 +17,7 @@ from vantage.cli import nlp_documents as nlp_documents_cli
 from vantage.cli import nlp_text as nlp_text_cli
 from vantage.cli import privacy as privacy_cli
 from vantage.cli import profile as profile_cli
+from vantage.cli import recommend as recommend_cli
 from vantage.cli import sources as sources_cli
 from vantage.cli import vision as vision_cli
 from vantage.cli.output import console, friendly_errors, print_json
@@ -45,7 +46,7 @@ nlp_app = typer.Typer(
 app.add_typer(nlp_app, name="nlp")
 nlp_text_cli.register(nlp_app)
 nlp_documents_cli.register(nlp_app)
-for _module in (forecast_cli, vision_cli, marketing_cli, analytics_cli):
+for _module in (forecast_cli, vision_cli, marketing_cli, analytics_cli, recommend_cli):
     _module.register(app)
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]

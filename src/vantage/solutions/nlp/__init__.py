@@ -1,0 +1,1 @@
+"""Language: text models (sentiment, classification, trends) and documents (entities, speech)."""
