@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import time
+
+from api_helpers import auth
 from fastapi.testclient import TestClient
 
 from profile_samples import load_sample
+from vantage.collect.sources import Source
 from vantage.core.settings import Settings
 from vantage.services.warehouse import open_warehouse
 
@@ -61,3 +65,32 @@ def test_an_out_of_range_cursor_is_a_400_not_a_crash(
     answer = client.get("/v1/profiles/c1/events", params={"before_seq": 2**63}, headers=admin)
     assert answer.status_code == 422
     assert "before_seq" in answer.text
+
+
+def test_a_tracked_order_shows_on_the_profile_within_a_second(
+    client: TestClient, source: Source, admin: dict[str, str]
+) -> None:
+    def send(message: dict[str, object]) -> None:
+        assert client.post(f"/v1/{message['type']}", json=message, auth=auth(source)).is_success
+
+    send({"type": "identify", "userId": "rt-1", "traits": {"email": "rt@example.com"}})
+    send(
+        {
+            "type": "track",
+            "userId": "rt-1",
+            "event": "Order Completed",
+            "properties": {"revenue": 42.0},
+        }
+    )
+    sent = time.monotonic()
+    while True:
+        found = client.get("/v1/profiles", params={"email": "rt@example.com"}, headers=admin)
+        if found.status_code == 200 and found.json()["computed_traits"]["orders"] == 1:
+            break
+        assert time.monotonic() - sent < 1.0, found.text
+        time.sleep(0.02)
+    view = found.json()
+    assert view["computed_traits"]["revenue"] == 42.0
+    assert {("user_id", "rt-1"), ("email", "rt@example.com")} <= {
+        (i["id_type"], i["id_value"]) for i in view["identifiers"]
+    }

@@ -24,6 +24,7 @@ from vantage.collect.suppression import SuppressionList
 from vantage.collect.tracking_plan import PlanCache, ViolationLog
 from vantage.core.settings import Settings
 from vantage.core.workspace import Workspace
+from vantage.services.live import LiveProfiles
 from vantage.store.group_commit import GroupCommitWriter
 from vantage.store.lake import EventLog
 
@@ -100,16 +101,21 @@ class Runtime:
             settings.collect.rate_per_source, settings.collect.burst_per_source
         )
         self.admin_token = self.workspace.admin_token(settings)
+        self.live: LiveProfiles | None = LiveProfiles(settings) if settings.realtime else None
         self.started = False
 
     def start(self) -> None:
-        """Start the group-commit writer thread."""
+        """Start the group-commit writer thread and the real-time profile tail."""
         self.writer.start()
+        if self.live is not None:
+            self.live.start()
         self.started = True
 
     def stop(self) -> None:
-        """Write what is queued, stop the writer thread and flush buffered violations."""
+        """Write what is queued, stop the threads and flush buffered violations."""
         self.started = False
+        if self.live is not None:
+            self.live.stop()
         self.writer.close()
         self.violations.flush()
 

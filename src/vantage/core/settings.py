@@ -52,6 +52,9 @@ class Settings(BaseSettings):
         data_mirror: Folder holding copies of public data sets (read instead of the network).
         collect: Collection API limits.
         compact_every_s: How often the server compacts the event log into Parquet.
+        realtime: Whether the server keeps identities and counters current per event (a tail
+            of the event log, well under a second behind); off, profiles follow the
+            background sync every ``compact_every_s``.
     """
 
     model_config = SettingsConfigDict(
@@ -67,6 +70,7 @@ class Settings(BaseSettings):
     data_mirror: Path | None = None
     collect: CollectLimits = CollectLimits()
     compact_every_s: float = Field(30.0, gt=0)
+    realtime: bool = True
 
     @field_validator("store")
     @classmethod

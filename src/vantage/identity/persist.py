@@ -86,8 +86,15 @@ def _fsync_write(path: Path, data: bytes) -> None:
         os.fsync(handle.fileno())
 
 
-def save_graph(graph: IdentityGraph, home: Path) -> Path:
+def save_graph(graph: IdentityGraph, home: Path, *, structural: bool = True) -> Path:
     """Write the graph's state under ``<home>/identity/`` (crash-safe).
+
+    Args:
+        graph: The graph.
+        home: The data directory.
+        structural: True when the graph changed other than by feeding it new events in
+            ``seq`` order (rebuild, split, erasure): the saved *epoch* moves on, which tells
+            real-time readers holding their own copy (the server) to reload it.
 
     Returns:
         The ``state.json`` path.
@@ -101,8 +108,10 @@ def save_graph(graph: IdentityGraph, home: Path) -> Path:
         pq.write_table(table, path)
         with path.open("rb") as handle:
             os.fsync(handle.fileno())
+    epoch = read_epoch(home) + (1 if structural else 0)
     state = {
         "generation": generation,
+        "epoch": epoch,
         "watermark": graph.watermark,
         "splits": [asdict(s) for s in graph.splits],
         "rules": graph.rules.model_dump(mode="json"),
@@ -120,6 +129,14 @@ def _generation(state_path: Path) -> int:
     if not state_path.is_file():
         return 0
     return int(json.loads(state_path.read_text())["generation"])
+
+
+def read_epoch(home: Path) -> int:
+    """The epoch of the saved graph (0 when none was saved); see :func:`save_graph`."""
+    state_path = identity_dir(home) / STATE_FILE
+    if not state_path.is_file():
+        return 0
+    return int(json.loads(state_path.read_text()).get("epoch", 0))
 
 
 def load_graph(home: Path, rules: IdentityRules | None = None) -> IdentityGraph | None:

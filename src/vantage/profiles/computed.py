@@ -238,7 +238,7 @@ def computed_traits(
     *,
     as_of: datetime,
     events: str = "events",
-    identity_map: str = "identity_map",
+    identity_map: str | ir.Table = "identity_map",
     customer_id: str | None = None,
 ) -> ir.Table:
     """One row per customer with a column per trait, computed as of ``as_of``.
@@ -251,7 +251,8 @@ def computed_traits(
         traits: The traits to compute.
         as_of: The cut-off time (aware datetime).
         events: Name of the events table.
-        identity_map: Name of the identity map table.
+        identity_map: Name of the identity map table, or a table expression with its columns
+            (the server passes its real-time identities this way).
         customer_id: Only this customer (all customers when None).
 
     Returns:
@@ -262,7 +263,7 @@ def computed_traits(
     if duplicated:
         raise ValueError(f"computed traits must have distinct names; repeated: {duplicated}")
     cutoff = ibis.literal(as_of, type="timestamp('UTC')")
-    ids = store.table(identity_map)
+    ids = store.table(identity_map) if isinstance(identity_map, str) else identity_map
     if customer_id is not None:
         ids = ids.filter(ids.customer_id == customer_id)
     resolved = customer_events(store.table(events), ids).filter(ibis._.timestamp <= cutoff)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any, Literal
 
+import ibis.expr.types as ir
 import orjson
 import pandas as pd
 from pydantic import BaseModel, Field
@@ -86,7 +87,7 @@ def trait_values(
     *,
     customer_id: str | None = None,
     events: str = "events",
-    identity_map: str = "identity_map",
+    identity_map: str | ir.Table = "identity_map",
 ) -> pd.DataFrame:
     """Every trait value ever sent, one row each: customer, trait, value, source, time, seq.
 
@@ -96,9 +97,9 @@ def trait_values(
         store: The warehouse.
         customer_id: Only this customer's values (all customers when None).
         events: Name of the events table.
-        identity_map: Name of the identity map table.
+        identity_map: Name of the identity map table, or a table expression with its columns.
     """
-    ids = store.table(identity_map)
+    ids = store.table(identity_map) if isinstance(identity_map, str) else identity_map
     if customer_id is not None:
         ids = ids.filter(ids.customer_id == customer_id)
     resolved = customer_events(store.table(events), ids)

@@ -99,7 +99,7 @@ def refresh(ctx: ServiceContext) -> IdentityReport:
         graph = _graph(ctx)
         before = graph.watermark
         merges = sync_from_warehouse(graph, store)
-        save_graph(graph, ctx.settings.home)
+        save_graph(graph, ctx.settings.home, structural=False)
         events = store.table("events")
         seen = store.scalar(events.filter(events.seq > before).count())
     return IdentityReport(

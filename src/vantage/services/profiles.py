@@ -5,13 +5,21 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+import ibis
+import ibis.expr.types as ir
 import numpy as np
 import orjson
 import pandas as pd
+import pyarrow as pa
 
 from vantage.core.errors import VantageError
 from vantage.core.identifiers import normalise
-from vantage.profiles.computed import computed_traits, customer_events, load_computed_traits
+from vantage.profiles.computed import (
+    ComputedTrait,
+    computed_traits,
+    customer_events,
+    load_computed_traits,
+)
 from vantage.profiles.traits import TraitPolicy, merge_traits, trait_values
 from vantage.store.warehouse import Store
 
@@ -57,8 +65,7 @@ def find_customer(store: Store, id_type: str, id_value: str) -> str:
     return str(hit.customer_id.iloc[0])
 
 
-def _identifiers(store: Store, customer_id: str) -> list[dict[str, Any]]:
-    ids = store.table(IDENTITY_MAP)
+def _identifiers(store: Store, customer_id: str, ids: ir.Table) -> list[dict[str, Any]]:
     frame = store.execute(ids.filter(ids.customer_id == customer_id))
     if frame.empty:
         raise ProfileNotFoundError(
@@ -96,6 +103,8 @@ def profile(
     *,
     as_of: datetime | None = None,
     policy: TraitPolicy | None = None,
+    identity: pa.Table | None = None,
+    computed: tuple[ComputedTrait, ...] | None = None,
 ) -> dict[str, Any]:
     """Everything known about one customer: identifiers, traits with provenance, computed traits.
 
@@ -104,10 +113,14 @@ def profile(
         customer_id: The customer.
         as_of: Cut-off for computed traits (now by default).
         policy: Trait merge strategies.
+        identity: The customer's ``identity_map`` rows to use instead of the warehouse's (the
+            server passes its real-time identity graph's, which may be ahead of the warehouse).
+        computed: Computed traits to compute (default: vantage.toml's, else the defaults).
     """
     _require_identity_map(store)
-    identifiers = _identifiers(store, customer_id)
-    merged = merge_traits(trait_values(store, customer_id=customer_id), policy)
+    ids = store.table(IDENTITY_MAP) if identity is None else ibis.memtable(identity)
+    identifiers = _identifiers(store, customer_id, ids)
+    merged = merge_traits(trait_values(store, customer_id=customer_id, identity_map=ids), policy)
     traits = {
         str(row["trait"]): {
             "value": orjson.loads(str(row["value"])),
@@ -119,10 +132,11 @@ def profile(
         for row in merged.to_dict("records")
     }
     cutoff = as_of or datetime.now(UTC)
-    computed = store.execute(
-        computed_traits(store, load_computed_traits(), as_of=cutoff, customer_id=customer_id)
+    declared = load_computed_traits() if computed is None else computed
+    frame = store.execute(
+        computed_traits(store, declared, as_of=cutoff, identity_map=ids, customer_id=customer_id)
     )
-    values = _plain({str(k): v for k, v in computed.iloc[0].items()}) if len(computed) else {}
+    values = _plain({str(k): v for k, v in frame.iloc[0].items()}) if len(frame) else {}
     values.pop("customer_id", None)
     return {
         "customer_id": customer_id,
@@ -130,17 +144,16 @@ def profile(
         "traits": traits,
         "computed_traits": values,
         "computed_as_of": cutoff.isoformat(),
-        "consent": _consent(store, customer_id),
+        "consent": _consent(store, customer_id, ids),
     }
 
 
-def _consent(store: Store, customer_id: str) -> dict[str, bool]:
+def _consent(store: Store, customer_id: str, ids: ir.Table) -> dict[str, bool]:
     """The customer's current decision per purpose (purposes never decided are absent)."""
     from vantage.profiles.consent_ledger import ConsentLedger
 
     if not store.has_table("consent_ledger"):
         return {}
-    ids = store.table(IDENTITY_MAP)
     states = ConsentLedger(store).customer_states(ids.filter(ids.customer_id == customer_id))
     return {str(k): bool(v) for k, v in states.get(customer_id, {}).items()}
 

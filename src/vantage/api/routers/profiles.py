@@ -35,6 +35,13 @@ def _with_store(runtime: Runtime, work: Callable[[Store], T]) -> T:
         raise from_vantage_error(exc, 404, "profile_not_found") from exc
 
 
+def _live(work: Callable[[], T]) -> T:
+    try:
+        return work()
+    except profile_service.ProfileNotFoundError as exc:
+        raise from_vantage_error(exc, 404, "profile_not_found") from exc
+
+
 @router.get("", summary="Find a profile by any identifier")
 def lookup(
     runtime: RuntimeDep,
@@ -61,6 +68,9 @@ def lookup(
             "Use one of ?email=, ?phone=, ?user_id=, ?anonymous_id= or ?id_type=&id_value=.",
         )
     [(kind, value)] = given.items()
+    live = runtime.live
+    if live is not None:
+        return _live(lambda: live.lookup(kind, value))
 
     def work(store: Store) -> dict[str, Any]:
         return profile_service.profile(store, profile_service.find_customer(store, kind, value))
@@ -70,7 +80,14 @@ def lookup(
 
 @router.get("/{customer_id}", summary="One customer's profile")
 def get_profile(customer_id: str, runtime: RuntimeDep) -> dict[str, Any]:
-    """Identifiers (and why they belong together), traits with their sources, computed traits."""
+    """Identifiers (and why they belong together), traits with their sources, computed traits.
+
+    With real time on (the default), identities and windowed counters include events received
+    a moment ago, before the background sync has loaded them into the warehouse.
+    """
+    live = runtime.live
+    if live is not None:
+        return _live(lambda: live.profile(customer_id))
     return _with_store(runtime, lambda store: profile_service.profile(store, customer_id))
 
 
