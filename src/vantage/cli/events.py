@@ -75,7 +75,7 @@ def failed_command(
 @app.command("compact")
 @friendly_errors
 def compact_command(as_json: JsonOption = False) -> None:
-    """Compact the event log into Parquet and load new events into the warehouse."""
+    """Compact the event log into Parquet, load new events into the warehouse, record consent."""
     result = event_service.compact_and_sync(ServiceContext())
     if as_json:
         print_json(result)
@@ -83,7 +83,8 @@ def compact_command(as_json: JsonOption = False) -> None:
         c, s = result["compaction"], result["sync"]
         console().print(
             f"Compacted {c['rows']} events into {c['files']} Parquet files; "
-            f"loaded {s['inserted']} events into the warehouse."
+            f"loaded {s['inserted']} events into the warehouse; "
+            f"recorded {result['consent_decisions']} consent decisions."
         )
 
 

@@ -57,14 +57,19 @@ def failed(ctx: ServiceContext, limit: int = 50, source: str | None = None) -> l
 
 
 def compact_and_sync(ctx: ServiceContext) -> dict[str, Any]:
-    """Compact the event log into Parquet and load new events into the warehouse."""
+    """Compact the event log into Parquet, load new events into the warehouse, record consent."""
     from vantage.services.warehouse import open_warehouse
     from vantage.store.lake_sync import sync_events
 
     compaction = compact_all(ctx.log)
     with open_warehouse(ctx.settings) as store:
         synced = sync_events(ctx.log, store)
-    return {"compaction": asdict(compaction), "sync": asdict(synced)}
+    consent = refresh_consent(ctx)
+    return {
+        "compaction": asdict(compaction),
+        "sync": asdict(synced),
+        "consent_decisions": consent,
+    }
 
 
 def violations(
@@ -88,7 +93,6 @@ def maintain(home: str, store_url: str | None = None) -> dict[str, Any]:
     from vantage.services.identity import refresh
 
     result["identity_merges"] = refresh(ctx).merges
-    result["consent_decisions"] = refresh_consent(ctx)
     return result
 
 

@@ -40,6 +40,16 @@ class RowError(ValueError):
         super().__init__(self.reason)
 
 
+CONSENT_WORDS = {
+    **dict.fromkeys(
+        ("yes", "y", "true", "1", "granted", "opt-in", "opted-in", "opted_in", "allow"), True
+    ),
+    **dict.fromkeys(
+        ("no", "n", "false", "0", "denied", "opt-out", "opted-out", "opted_out", "deny"), False
+    ),
+}
+
+
 def jsonable(value: Any) -> Any:
     """Turn a value read from a file or database into JSON-ready data (None for NaN)."""
     if value is None or isinstance(value, str | bool | int):
@@ -233,6 +243,9 @@ class RowConverter:
             if "userId" not in message and "anonymousId" not in message:
                 first = externals[0]
                 message["anonymousId"] = derived_anonymous_id(first["type"], first["id"])
+        consent = self._consent(row)
+        if consent:
+            context.setdefault("consent", {}).setdefault("categoryPreferences", {}).update(consent)
         if m.type in ("identify", "group"):
             message["traits"] = traits
         else:
@@ -266,6 +279,25 @@ class RowConverter:
             else:
                 out[name] = jsonable(value)
         return out
+
+    def _consent(self, row: Mapping[str, Any]) -> dict[str, bool]:
+        decided = {}
+        for purpose, column in self.mapping.consent.items():
+            value = lookup(row, column)
+            if is_empty(value):
+                continue
+            if isinstance(value, bool):
+                decided[purpose] = value
+                continue
+            text = as_text(value).strip().lower()
+            if text not in CONSENT_WORDS:
+                raise RowError(
+                    f"consent.{purpose}",
+                    f"column {column!r} holds {as_text(value)!r}, which is not a consent "
+                    f"decision; use one of {', '.join(sorted(CONSENT_WORDS))}",
+                )
+            decided[purpose] = CONSENT_WORDS[text]
+        return decided
 
     def _identifiers(
         self, row: Mapping[str, Any], traits: dict[str, Any] | None

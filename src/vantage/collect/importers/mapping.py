@@ -31,7 +31,7 @@ _COLUMN_KEYS = (
     "message_id",
     "group_id",
 )
-_COLUMN_MAPS = ("identifiers", "traits", "properties")
+_COLUMN_MAPS = ("identifiers", "traits", "properties", "consent")
 
 
 class MappingError(ConfigError):
@@ -65,6 +65,9 @@ class ImportMapping(BaseModel):
         identifiers: Identifier type -> column; values go to ``context.externalIds``.
         traits: Trait name -> column.
         properties: Property name -> column (track, page and screen calls).
+        consent: Consent purpose -> column (yes/no, true/false, 1/0, granted/denied, opt-in/
+            opt-out); values go to ``context.consent.categoryPreferences`` and so into the
+            consent ledger, like consent sent with events. Empty cells decide nothing.
         context: Constant context merged into every message.
         infer_types: Turn CSV text that looks like a number or true/false into one (traits and
             properties only).
@@ -88,6 +91,7 @@ class ImportMapping(BaseModel):
     identifiers: dict[str, str] = Field(default_factory=dict)
     traits: dict[str, str] = Field(default_factory=dict)
     properties: dict[str, str] = Field(default_factory=dict)
+    consent: dict[str, str] = Field(default_factory=dict)
     context: dict[str, Any] = Field(default_factory=dict)
     infer_types: bool = True
     phone_region: str = "GB"

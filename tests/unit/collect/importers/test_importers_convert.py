@@ -254,3 +254,22 @@ def test_passthrough_keeps_messages_and_adds_missing_ids() -> None:
     assert message["messageId"] == content_id("web", {k: v for k, v in row.items() if v})
     assert "sentAt" not in message
     assert passthrough({**row, "messageId": "m-1"}, "web")["messageId"] == "m-1"
+
+
+def test_consent_columns_become_category_preferences() -> None:
+    mapping = ImportMapping(
+        user_id="id", consent={"email_marketing": "email_ok", "advertising": "ads"}
+    )
+    converter = RowConverter(mapping, "crm", text_values=True)
+    message = converter.convert({"id": "u1", "email_ok": "Yes", "ads": ""})
+    assert message["context"]["consent"] == {"categoryPreferences": {"email_marketing": True}}
+    assert converter.convert({"id": "u2", "email_ok": "opt-out", "ads": "0"})["context"]["consent"][
+        "categoryPreferences"
+    ] == {"email_marketing": False, "advertising": False}
+
+
+def test_an_unreadable_consent_value_rejects_the_row_and_names_the_field() -> None:
+    converter = RowConverter(ImportMapping(user_id="id", consent={"email": "ok"}), "crm")
+    with pytest.raises(RowError, match="column 'ok' holds 'maybe', which is not a consent") as info:
+        converter.convert({"id": "u1", "ok": "maybe"})
+    assert info.value.field == "consent.email"
