@@ -73,6 +73,11 @@ def _render(view: dict[str, Any], recent: dict[str, Any] | None) -> None:
         ((k, t["value"], t["source"], t["updated_at"]) for k, t in sorted(view["traits"].items())),
     )
     print_table("Computed traits", ["trait", "value"], sorted(view["computed_traits"].items()))
+    print_table(
+        "Enrichment",
+        ["field", "value", "source"],
+        ((k, e["value"], e["source"]) for k, e in sorted(view.get("enrichment", {}).items())),
+    )
     if recent:
         print_table(
             "Newest events",
@@ -82,6 +87,30 @@ def _render(view: dict[str, Any], recent: dict[str, Any] | None) -> None:
                 for e in recent["events"]
             ),
         )
+
+
+@app.command("enrich")
+@friendly_errors
+def enrich_command(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
+) -> None:
+    """Enrich every profile into the warehouse table profile_enrichment.
+
+    Steps and the optional postcode/area reference table come from [profiles.enrichment] in
+    vantage.toml (default: e-mail domain, phone, user agent, time zone and locale).
+    """
+    from vantage.cli.progress import progress_bar
+    from vantage.services.enrichment import enrich_all
+
+    with progress_bar("Enriching profiles", quiet=as_json) as advance:
+        report = enrich_all(ServiceContext(), on_progress=advance)
+    if as_json:
+        print_json(report.as_dict())
+        return
+    console().print(
+        f"Enriched {report.customers} customers with {report.fields} fields "
+        f"in {report.seconds:.1f} s (table profile_enrichment)."
+    )
 
 
 @app.command("explain")

@@ -117,6 +117,8 @@ def profile(
             server passes its real-time identity graph's, which may be ahead of the warehouse).
         computed: Computed traits to compute (default: vantage.toml's, else the defaults).
     """
+    from vantage.services.enrichment import customer_enrichment
+
     _require_identity_map(store)
     ids = store.table(IDENTITY_MAP) if identity is None else ibis.memtable(identity)
     identifiers = _identifiers(store, customer_id, ids)
@@ -145,6 +147,7 @@ def profile(
         "computed_traits": values,
         "computed_as_of": cutoff.isoformat(),
         "consent": _consent(store, customer_id, ids),
+        "enrichment": customer_enrichment(store, customer_id, ids),
     }
 
 
