@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import os
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, Literal
 
@@ -132,6 +132,17 @@ def profile_inputs(traits: Mapping[str, Any], context: Mapping[str, Any]) -> dic
         "timezone": context.get("timezone"),
         "locale": context.get("locale"),
     }
+
+
+def latest_context(messages_newest_first: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
+    """The ``context`` of the newest message with a user agent, time zone or locale."""
+    for message in messages_newest_first:
+        context = message.get("context")
+        if isinstance(context, Mapping) and any(
+            context.get(k) for k in ("userAgent", "timezone", "locale")
+        ):
+            return dict(context)
+    return {}
 
 
 def enrich_profile(

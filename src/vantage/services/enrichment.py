@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -14,7 +14,12 @@ import orjson
 import pandas as pd
 
 from vantage.profiles.computed import customer_events
-from vantage.profiles.enrich_profile import EnrichmentConfig, enrich_profile, load_enrichment_config
+from vantage.profiles.enrich_profile import (
+    EnrichmentConfig,
+    enrich_profile,
+    latest_context,
+    load_enrichment_config,
+)
 from vantage.profiles.traits import merge_traits, trait_values
 from vantage.services.context import ServiceContext
 from vantage.services.warehouse import open_warehouse
@@ -53,23 +58,19 @@ def _trait_maps(merged: pd.DataFrame) -> dict[str, dict[str, Any]]:
 
 
 def customer_enrichment(
-    store: Store, customer_id: str, ids: ir.Table, config: EnrichmentConfig | None = None
+    traits: Mapping[str, Any],
+    messages_newest_first: Iterable[Mapping[str, Any]],
+    config: EnrichmentConfig | None = None,
 ) -> dict[str, dict[str, Any]]:
     """One customer's enrichment: field -> ``{"value", "source"}``.
 
     Args:
-        store: The warehouse.
-        customer_id: The customer.
-        ids: Identity rows to resolve events with (the warehouse's or the server's live ones).
+        traits: The customer's merged traits (name -> value).
+        messages_newest_first: The customer's messages, newest first (for the latest context).
         config: Steps to run (default: vantage.toml's).
     """
     registry = (config or load_enrichment_config()).registry()
-    mine = ids.filter(ids.customer_id == customer_id)
-    traits = _trait_maps(
-        merge_traits(trait_values(store, customer_id=customer_id, identity_map=mine))
-    )
-    context = latest_contexts(store, mine).get(customer_id, {})
-    added = enrich_profile(registry, traits.get(customer_id, {}), context)
+    added = enrich_profile(registry, traits, latest_context(messages_newest_first))
     return {name: {"value": item.value, "source": item.source} for name, item in added.items()}
 
 

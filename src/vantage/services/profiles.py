@@ -16,11 +16,11 @@ from vantage.core.errors import VantageError
 from vantage.core.identifiers import normalise
 from vantage.profiles.computed import (
     ComputedTrait,
-    computed_traits,
     customer_events,
     load_computed_traits,
 )
-from vantage.profiles.traits import TraitPolicy, merge_traits, trait_values
+from vantage.profiles.customer_traits import CustomerEvent, evaluate_traits
+from vantage.profiles.traits import TraitPolicy, long_traits, merge_traits
 from vantage.store.warehouse import Store
 
 IDENTITY_MAP = "identity_map"
@@ -66,7 +66,11 @@ def find_customer(store: Store, id_type: str, id_value: str) -> str:
 
 
 def _identifiers(store: Store, customer_id: str, ids: ir.Table) -> list[dict[str, Any]]:
-    frame = store.execute(ids.filter(ids.customer_id == customer_id))
+    return _identifier_rows(store.execute(ids.filter(ids.customer_id == customer_id)), customer_id)
+
+
+def _identifier_rows(frame: pd.DataFrame, customer_id: str) -> list[dict[str, Any]]:
+    frame = frame[frame["customer_id"] == customer_id]
     if frame.empty:
         raise ProfileNotFoundError(
             f"No customer {customer_id!r}.",
@@ -120,9 +124,22 @@ def profile(
     from vantage.services.enrichment import customer_enrichment
 
     _require_identity_map(store)
-    ids = store.table(IDENTITY_MAP) if identity is None else ibis.memtable(identity)
-    identifiers = _identifiers(store, customer_id, ids)
-    merged = merge_traits(trait_values(store, customer_id=customer_id, identity_map=ids), policy)
+    if identity is None:
+        ids = store.table(IDENTITY_MAP)
+        identifiers = _identifiers(store, customer_id, ids)
+    else:
+        ids = ibis.memtable(identity)
+        identifiers = _identifier_rows(identity.to_pandas(), customer_id)
+    mine = ids.filter(ids.customer_id == customer_id)
+    # One query for the customer's events; traits are evaluated from them in Python (compiling
+    # the warehouse-wide Ibis expressions per request would cost far more than the query).
+    rows = store.execute(
+        customer_events(store.table("events"), mine).select(
+            "customer_id", "seq", "timestamp", "type", "event", "source", "payload"
+        )
+    ).sort_values("seq", ascending=False)
+    calls = rows[rows["type"].isin(["identify", "group"])]
+    merged = merge_traits(long_traits(calls.sort_values("seq").itertuples(index=False)), policy)
     traits = {
         str(row["trait"]): {
             "value": orjson.loads(str(row["value"])),
@@ -135,11 +152,14 @@ def profile(
     }
     cutoff = as_of or datetime.now(UTC)
     declared = load_computed_traits() if computed is None else computed
-    frame = store.execute(
-        computed_traits(store, declared, as_of=cutoff, identity_map=ids, customer_id=customer_id)
-    )
-    values = _plain({str(k): v for k, v in frame.iloc[0].items()}) if len(frame) else {}
-    values.pop("customer_id", None)
+    events = [
+        CustomerEvent.from_row(*values)
+        for values in rows[["seq", "timestamp", "type", "event", "payload"]].itertuples(
+            index=False, name=None
+        )
+    ]
+    values = _plain(evaluate_traits(declared, events, cutoff))
+    plain_traits = {name: t["value"] for name, t in traits.items()}
     return {
         "customer_id": customer_id,
         "identifiers": identifiers,
@@ -147,7 +167,7 @@ def profile(
         "computed_traits": values,
         "computed_as_of": cutoff.isoformat(),
         "consent": _consent(store, customer_id, ids),
-        "enrichment": customer_enrichment(store, customer_id, ids),
+        "enrichment": customer_enrichment(plain_traits, (e.message for e in events)),
     }
 
 
