@@ -96,6 +96,7 @@ class DemoPipeline:
 def default_pipeline() -> DemoPipeline:
     """The foundation's demo steps."""
     from vantage.services import demo_steps as s
+    from vantage.services.analytics import demo_models_step
 
     return DemoPipeline(
         [
@@ -106,6 +107,7 @@ def default_pipeline() -> DemoPipeline:
             DemoStep("load-tables", s.load_tables),
             DemoStep("compact-sync", s.compact_and_sync),
             DemoStep("identity", s.resolve_identities),
+            DemoStep("models", demo_models_step),
             DemoStep("summarise", s.summarise),
         ]
     )

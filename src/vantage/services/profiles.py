@@ -168,7 +168,18 @@ def profile(
         "computed_as_of": cutoff.isoformat(),
         "consent": _consent(store, customer_id, ids),
         "enrichment": customer_enrichment(plain_traits, (e.message for e in events)),
+        "predictions": _predictions(store, customer_id),
     }
+
+
+def _predictions(store: Store, customer_id: str) -> list[dict[str, Any]]:
+    """The latest score of every model for the customer (none before a model was trained)."""
+    from vantage.services.models import read_predictions
+    from vantage.store.migrations import PREDICTIONS_TABLE
+
+    if not store.has_table(PREDICTIONS_TABLE):
+        return []
+    return read_predictions(store, customer_id)
 
 
 def _consent(store: Store, customer_id: str, ids: ir.Table) -> dict[str, bool]:
