@@ -104,10 +104,29 @@ def _create_identity_map(store: Store) -> None:
     )
 
 
+PREDICTIONS_TABLE = "predictions"
+PREDICTIONS_SCHEMA = ibis.schema(
+    {
+        "customer_id": "!string",
+        "model": "!string",
+        "version": "!string",
+        "score": "!float64",
+        "lo": "float64",
+        "hi": "float64",
+        "computed_at": "!timestamp('UTC', 6)",
+    }
+)
+
+
+def _create_predictions(store: Store) -> None:
+    store.create_table(PREDICTIONS_TABLE, schema=PREDICTIONS_SCHEMA)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "events", _create_events),
     Migration(2, "identity_map", _create_identity_map),
     Migration(3, "consent_ledger", _create_consent_ledger),
+    Migration(4, "predictions", _create_predictions),
 )
 
 
