@@ -45,6 +45,16 @@ OPERATIONS = [
     ("POST", "/v1/privacy/erase"),
     ("GET", "/v1/privacy/audit"),
     ("GET", "/health"),
+    ("GET", "/v1/models"),
+    ("GET", "/v1/models/{name}"),
+    ("GET", "/v1/models/predictions/{customer_id}"),
+    ("GET", "/v1/models/propensity_30d/factors/{customer_id}"),
+    ("GET", "/v1/profiles/{customer_id}/recommendations"),
+    ("GET", "/v1/products/{product_id}/also-bought"),
+    ("GET", "/v1/marketing/attribution"),
+    ("GET", "/v1/marketing/mmm"),
+    ("POST", "/v1/marketing/optimise"),
+    ("POST", "/v1/vision/analyze"),
 ]
 
 
