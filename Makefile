@@ -33,6 +33,9 @@ fmt: $(STAMP)
 	$(BIN)/ruff check --fix src tests benchmarks
 
 bench: $(STAMP)
+	$(BIN)/pip install --quiet -e ".[bench]"
+	# GPL-3.0 reference implementation, compared against in benchmarks/attribution.py only.
+	$(BIN)/pip install --quiet "ChannelAttribution==2.2.5" || echo "ChannelAttribution unavailable: that comparison is skipped"
 	$(BIN)/python -m benchmarks
 
 clean:
