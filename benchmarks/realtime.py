@@ -61,7 +61,13 @@ def _wait_until(check: Any, started: float, timeout_s: float = 10.0) -> float:
     return (time.perf_counter() - started) * 1000
 
 
-def _probe(url: str, auth: tuple[str, str], admin: dict[str, str]) -> dict[str, np.ndarray]:
+def _probe(
+    url: str, auth: tuple[str, str], admin: dict[str, str], home: Path
+) -> dict[str, np.ndarray]:
+    from vantage.store.lake import EventLog
+    from vantage.store.tail import last_seq
+
+    log = EventLog(home)
     client = httpx.Client(base_url=url, timeout=30)
     batch = []
     for k in range(CUSTOMERS):
@@ -84,7 +90,7 @@ def _probe(url: str, auth: tuple[str, str], admin: dict[str, str]) -> dict[str, 
         client.post(
             "/v1/batch", json={"batch": batch[start : start + 500]}, auth=auth
         ).raise_for_status()
-    orders, devices = [], []
+    orders, devices, applied = [], [], []
     rng = np.random.default_rng(3)
     for i, k in enumerate(rng.choice(CUSTOMERS, PROBES, replace=False)):
         user = f"user-{k}"
@@ -104,7 +110,12 @@ def _probe(url: str, auth: tuple[str, str], admin: dict[str, str]) -> dict[str, 
             json={"userId": user, "event": "Order Completed", "properties": {"revenue": 5.0}},
             auth=auth,
         ).raise_for_status()
-        orders.append(_wait_until(lambda b=before: count() > b, time.perf_counter()))
+        acked = time.perf_counter()
+        target = last_seq(log)
+        applied.append(
+            _wait_until(lambda t=target: client.get("/health").json()["live_seq"] >= t, acked)
+        )
+        orders.append(_wait_until(lambda b=before: count() > b, acked))
         device = f"new-phone-{i}"
         client.post(
             "/v1/identify", json={"userId": user, "anonymousId": device}, auth=auth
@@ -118,7 +129,11 @@ def _probe(url: str, auth: tuple[str, str], admin: dict[str, str]) -> dict[str, 
             )
 
         devices.append(_wait_until(joined, started))
-    return {"order": np.array(orders), "device": np.array(devices)}
+    return {
+        "applied": np.array(applied),
+        "order": np.array(orders),
+        "device": np.array(devices),
+    }
 
 
 def tail_rate(events: int = 200_000) -> float:
@@ -182,7 +197,7 @@ def main() -> dict[str, Any]:
     token = json.loads((home / "secrets.json").read_text())["admin_token"]
     server, url = _server(env)
     try:
-        latency = _probe(url, (source["write_key"], ""), {"Authorization": f"Bearer {token}"})
+        latency = _probe(url, (source["write_key"], ""), {"Authorization": f"Bearer {token}"}, home)
     finally:
         server.send_signal(signal.SIGINT)
         server.wait(timeout=60)
@@ -205,6 +220,9 @@ def main() -> dict[str, Any]:
             "",
             "| what becomes visible | p50 ms | p99 ms | max ms |",
             "|---|---:|---:|---:|",
+            f"| the live view has applied the event (`/health` live_seq) | "
+            f"{result['applied']['p50']:.0f} | {result['applied']['p99']:.0f} | "
+            f"{result['applied']['max']:.0f} |",
             f"| an order in `orders_30d` | {result['order']['p50']:.0f} | "
             f"{result['order']['p99']:.0f} | {result['order']['max']:.0f} |",
             f"| a new device joins its customer | {result['device']['p50']:.0f} | "

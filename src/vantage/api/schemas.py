@@ -119,6 +119,9 @@ class Health(BaseModel):
     lake_writable: bool
     writer_running: bool
     detail: str | None = None
+    live_seq: int | None = Field(
+        None, description="Last event the real-time profile view has applied (None when off)."
+    )
 
 
 def event_schema() -> dict[str, Any]:

@@ -42,5 +42,6 @@ def health(runtime: RuntimeDep) -> Response:
         lake_writable=writable,
         writer_running=running,
         detail=problem,
+        live_seq=runtime.live.seq if runtime.live is not None else None,
     )
     return json_response(body.model_dump(), 200 if problem is None else 503)
