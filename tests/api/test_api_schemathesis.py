@@ -55,6 +55,12 @@ OPERATIONS = [
     ("GET", "/v1/marketing/mmm"),
     ("POST", "/v1/marketing/optimise"),
     ("POST", "/v1/vision/analyze"),
+    ("POST", "/v1/forecast"),
+    ("POST", "/v1/nlp/sentiment"),
+    ("POST", "/v1/nlp/classify"),
+    ("POST", "/v1/nlp/entities"),
+    ("POST", "/v1/nlp/receipt"),
+    ("POST", "/v1/nlp/transcribe"),
 ]
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Form, UploadFile
 from pydantic import BaseModel, ConfigDict, Field
@@ -190,7 +190,9 @@ async def receipt(
 @router.post("/transcribe", summary="Transcribe a recording")
 async def transcribe(
     audio: Annotated[UploadFile, File(description="WAV, MP3, FLAC, OGG or M4A recording.")],
-    recogniser: Annotated[str, Form(description="whisper or pocketsphinx.")] = "whisper",
+    recogniser: Annotated[
+        Literal["whisper", "pocketsphinx"], Form(description="whisper or pocketsphinx.")
+    ] = "whisper",
 ) -> TranscriptPublic:
     """Speech to text with Whisper tiny.en (default) or PocketSphinx."""
     from starlette.concurrency import run_in_threadpool
