@@ -107,6 +107,7 @@ def default_pipeline() -> DemoPipeline:
             DemoStep("load-tables", s.load_tables),
             DemoStep("compact-sync", s.compact_and_sync),
             DemoStep("identity", s.resolve_identities),
+            DemoStep("texts", s.score_texts),
             DemoStep("models", demo_models_step),
             DemoStep("summarise", s.summarise),
         ]

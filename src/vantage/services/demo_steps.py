@@ -153,6 +153,20 @@ def resolve_identities(run: DemoRun) -> str:
     )
 
 
+def score_texts(run: DemoRun) -> str:
+    """Score the reviews and support chats (sentiment, aspects, routing) for the profiles."""
+    from vantage.services.nlp_text_batch import score_text_events
+
+    scores = score_text_events(run.ctx.settings)
+    counts = scores["sentiment"].value_counts()
+    run.facts["texts_scored"] = len(scores)
+    shares = ", ".join(
+        f"{name} {counts.get(name, 0) / max(len(scores), 1):.0%}"
+        for name in ("positive", "neutral", "negative")
+    )
+    return f"{len(scores):,} reviews and chats scored ({shares}) with {scores['model'].iloc[0]}"
+
+
 def summarise(run: DemoRun) -> str:
     """Count stored events per source (from the warehouse) and failed events (from the lake)."""
     with open_warehouse(run.ctx.settings) as store:

@@ -169,6 +169,21 @@ def profile(
         "consent": _consent(store, customer_id, ids),
         "enrichment": customer_enrichment(plain_traits, (e.message for e in events)),
         "predictions": _predictions(store, customer_id),
+        "text": _text_traits(store, customer_id, cutoff),
+    }
+
+
+def _text_traits(store: Store, customer_id: str, cutoff: datetime) -> dict[str, Any]:
+    """Sentiment and complaint traits from the scored texts (after ``vantage nlp score``)."""
+    from vantage.services.nlp_text_batch import SCORES_TABLE, profile_traits
+
+    if not store.has_table(SCORES_TABLE):
+        return {}
+    table = store.table(SCORES_TABLE)
+    rows = store.execute(table.filter(table.customer_id == customer_id))
+    long = profile_traits(rows, as_of=cutoff)
+    return {
+        str(t): _plain({"v": v})["v"] for t, v in zip(long["trait"], long["value"], strict=True)
     }
 
 

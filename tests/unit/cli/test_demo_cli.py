@@ -20,6 +20,7 @@ DEMO_STEPS = [
     "load-tables",
     "compact-sync",
     "identity",
+    "texts",
     "models",
     "summarise",
 ]

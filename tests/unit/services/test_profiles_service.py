@@ -71,3 +71,25 @@ def test_no_identity_map_says_how_to_build_one() -> None:
 def test_profile_as_of_excludes_later_events(store: IbisStore) -> None:
     early = profile(store, "c1", as_of=AS_OF - timedelta(days=50))
     assert early["computed_traits"]["orders"] == 1
+
+
+def test_profile_carries_text_traits_once_texts_are_scored(store: IbisStore) -> None:
+    import pandas as pd
+
+    assert profile(store, "c1", as_of=AS_OF)["text"] == {}
+    scores = pd.DataFrame(
+        {
+            "customer_id": ["c1", "c1", "c2"],
+            "timestamp": pd.to_datetime(
+                [AS_OF - timedelta(days=3), AS_OF - timedelta(days=1), AS_OF - timedelta(days=2)],
+                utc=True,
+            ),
+            "sentiment": ["positive", "negative", "negative"],
+            "sentiment_score": [0.8, -0.6, -0.9],
+        }
+    )
+    store.create_table("nlp_text_scores", scores)
+    text = profile(store, "c1", as_of=AS_OF)["text"]
+    assert text["texts_90d"] == 2
+    assert text["avg_sentiment_90d"] == pytest.approx(0.1)
+    assert text["open_complaints"] == 1  # the negative text came after the positive one
