@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from typing import Any
 
 import numpy as np
@@ -16,8 +17,9 @@ class _FactorRecommender(Recommender):
 
     threads: int
 
+    @abstractmethod
     def _model(self) -> Any:
-        raise NotImplementedError
+        """The ``implicit`` model to train."""
 
     def _fit(self, data: InteractionMatrix) -> None:
         # implicit parallelises itself; keep BLAS single-threaded as it asks (after importing

@@ -8,6 +8,7 @@ ranking (cold start). Seen items are excluded by default.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Hashable, Iterable
 from typing import Any, Self
 
@@ -36,7 +37,7 @@ def decayed_popularity(
     return np.bincount(codes, weights=weights, minlength=len(items))
 
 
-class Recommender:
+class Recommender(ABC):
     """Base class: indexing, cold start, seen-item filtering and top-k selection.
 
     Subclasses implement ``_fit(data)`` and ``_scores(rows)`` (a dense users x items block).
@@ -62,11 +63,13 @@ class Recommender:
         self._fit(self.data_)
         return self
 
+    @abstractmethod
     def _fit(self, data: InteractionMatrix) -> None:
-        raise NotImplementedError
+        """Learn from the interaction matrix."""
 
+    @abstractmethod
     def _scores(self, rows: np.ndarray) -> np.ndarray:
-        raise NotImplementedError
+        """Scores of every item for the given user rows."""
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "data_"):
