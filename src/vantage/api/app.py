@@ -37,7 +37,7 @@ from vantage.api.routers import (
     tracking,
     vision,
 )
-from vantage.api.worker import BackgroundWorker, Job
+from vantage.api.worker import BackgroundWorker, Job, job_process_init
 from vantage.core.settings import Settings, load_settings
 from vantage.services.events import maintain
 
@@ -96,8 +96,8 @@ def create_app(settings: Settings) -> FastAPI:
     compactor = ProcessPoolExecutor(
         max_workers=1,
         mp_context=multiprocessing.get_context("spawn"),
-        initializer=os.nice,
-        initargs=(10,),
+        initializer=job_process_init,
+        initargs=(os.getpid(),),
     )
     home, store_url = str(settings.home), settings.store
     worker = BackgroundWorker(

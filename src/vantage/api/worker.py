@@ -8,10 +8,30 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
+import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import structlog
+
+
+def job_process_init(parent_pid: int, niceness: int = 10) -> None:
+    """Initialise a job process: lower its priority and end it when the server is gone.
+
+    A server killed with SIGKILL cannot stop its pool, and a spawned worker would otherwise wait
+    on its pipe forever; a daemon thread notices the server's death (the worker is re-parented)
+    and exits.
+    """
+    os.nice(niceness)
+
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            time.sleep(1.0)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="vantage-parent-watch", daemon=True).start()
 
 
 @dataclass(frozen=True)
