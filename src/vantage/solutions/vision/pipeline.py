@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from vantage.solutions.vision.annotate import annotate
+from vantage.solutions.vision.attributes import dominant_colour
 from vantage.solutions.vision.detections import Detections
 from vantage.solutions.vision.detectors import Detector
 from vantage.solutions.vision.errors import VisionError
@@ -98,6 +99,8 @@ class VisionPipeline:
         heatmap_cell: Grid cell of the heatmap in pixels.
         blur: Blur faces and heads in annotated frames (always on unless turned off on purpose).
         tracker_options: Extra :class:`~vantage.solutions.vision.tracking.Tracker` options.
+        attributes: Record each person track's dominant clothing colour (most frequent over
+            its detected frames) as ``colour`` in the report's track rows.
 
     Raises:
         VisionError: ``every`` below 1.
@@ -114,6 +117,7 @@ class VisionPipeline:
         heatmap_cell: int = 32,
         blur: bool = True,
         tracker_options: dict[str, Any] | None = None,
+        attributes: bool = False,
     ) -> None:
         if every < 1:
             raise VisionError(f"every must be at least 1; got {every}.", "Use --every 1 or more.")
@@ -127,6 +131,8 @@ class VisionPipeline:
         self.postures = PostureClassifier(fps)
         self.blurrer = FaceBlurrer() if blur else None
         self.report = VisionReport(fps=fps)
+        self.attributes = attributes
+        self._colours: dict[int, Counter[str]] = {}
         self._scaled: SceneConfig | None = None
         self._zones: ZoneMonitor | None = None
         self._lines: list[LineCounter] = []
@@ -152,6 +158,8 @@ class VisionPipeline:
         else:
             tracked = self.tracker.predict(frame.index)
         people = tracked[tracked.is_person()]
+        if detected and self.attributes:
+            self._record_colours(frame.image, people)
         states = self.postures.update(people, frame.index)
         occupancy = self._zones.update(people, frame.time_s)
         self.report.heatmap.update(people)
@@ -178,6 +186,16 @@ class VisionPipeline:
         self.report.rows.append(row)
         self.report.frames += 1
         return FrameResult(frame, tracked, states, row, detected)
+
+    def _record_colours(self, image: np.ndarray, people: Detections) -> None:
+        for box, track_id in zip(people.xyxy.tolist(), people.tracker_id.tolist(), strict=True):
+            if track_id < 0:
+                continue
+            try:
+                colour = dominant_colour(image, box, clusters=2)
+            except VisionError:
+                continue
+            self._colours.setdefault(track_id, Counter())[colour] += 1
 
     def render(self, result: FrameResult) -> np.ndarray:
         """The annotated frame (faces and heads blurred unless ``blur`` is off)."""
@@ -223,6 +241,10 @@ class VisionPipeline:
         report = self.report
         report.seconds = seconds
         report.tracks = [t for t in self.tracker.lifetimes() if t["detections"] > 0]
+        if self.attributes:
+            for track in report.tracks:
+                seen = self._colours.get(track["track_id"])
+                track["colour"] = seen.most_common(1)[0][0] if seen else None
         report.class_counts = dict(Counter(t["label"] for t in report.tracks))
         report.paths = {t.track_id: t.path for t in self.tracker.tracks.values()}
         report.zones = self._zones.summary(end_s) if self._zones is not None else {}
