@@ -53,6 +53,9 @@ def analyze_command(
         datetime | None, typer.Option(help="Wall-clock time of the first frame (ISO).")
     ] = None,
     no_video: Annotated[bool, typer.Option("--no-video", help="Skip the annotated video.")] = False,
+    attributes: Annotated[
+        bool, typer.Option("--attributes", help="Record each track's dominant clothing colour.")
+    ] = False,
     ingest: Annotated[
         bool, typer.Option("--ingest", help="Import footfall events into the workspace.")
     ] = False,
@@ -80,6 +83,7 @@ def analyze_command(
         line=line,
         max_frames=max_frames,
         save_video=not no_video,
+        attributes=attributes,
         interval_s=interval,
         camera=camera,
         start=start,

@@ -37,6 +37,7 @@ class AnalyzeOptions(BaseModel):
         camera: Camera name in footfall events (default: the file name).
         start: Wall-clock time of the first frame (default: the file's modification time).
         threads: onnxruntime threads.
+        attributes: Record each track's dominant clothing colour (``colour`` in tracks.csv).
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -53,6 +54,7 @@ class AnalyzeOptions(BaseModel):
     camera: str | None = None
     start: datetime | None = None
     threads: int | None = Field(None, ge=1)
+    attributes: bool = False
 
 
 @dataclass
@@ -125,6 +127,7 @@ def analyze(
         every=options.every,
         fps=source.fps,
         blur=options.blur,
+        attributes=options.attributes,
     )
     out_dir.mkdir(parents=True, exist_ok=True)
     sink = _Sink(pipeline, out_dir / "annotated.mp4" if options.save_video else None, source.fps)
@@ -219,6 +222,8 @@ def _write_tables(report: Any, out_dir: Path) -> dict[str, str]:
     tracks_path = out_dir / "tracks.csv"
     with tracks_path.open("w", newline="", encoding="utf-8") as handle:
         fields = ["track_id", "label", "first_s", "last_s", "duration_s", "detections"]
+        if any("colour" in row for row in report.tracks):
+            fields.append("colour")
         writer = csv.DictWriter(handle, fieldnames=fields)
         writer.writeheader()
         writer.writerows(report.tracks)

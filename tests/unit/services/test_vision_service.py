@@ -89,3 +89,11 @@ def test_bad_options_are_named(tmp_path: Path) -> None:
         analyze(clip(tmp_path), tmp_path / "out", AnalyzeOptions(line="1,2"))
     with pytest.raises(VisionError, match=r"Zone file .* does not exist"):
         analyze(clip(tmp_path), tmp_path / "out", AnalyzeOptions(zones=tmp_path / "nope.yml"))
+
+
+def test_attributes_add_a_colour_per_track(tmp_path: Path) -> None:
+    options = AnalyzeOptions(attributes=True, save_video=False)
+    result = analyze(clip(tmp_path), tmp_path / "out", options, detector=BlobDetector())
+    with Path(result.outputs["tracks"]).open(newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert rows and all(row["colour"] for row in rows)
