@@ -127,3 +127,17 @@ def test_transcribe_speech(client: TestClient, admin: dict[str, str], tmp_path: 
     body = done.json()
     assert body["recogniser"] == "whisper:tiny.en"
     assert "call me back tomorrow" in body["text"].lower()
+
+
+def test_unusable_patterns_are_422(client: TestClient, admin: dict[str, str]) -> None:
+    empty = {"texts": ["x"], "patterns": [{"label": "sku", "pattern": []}]}
+    reply = client.post("/v1/nlp/entities", json=empty, headers=admin)
+    assert reply.status_code == 422 and "patterns.0.pattern" in reply.json()["message"]
+    odd = {
+        "texts": ["x"],
+        "types": ["sku"],
+        "patterns": [{"label": "sku", "pattern": [{"NOT_AN_ATTR": "x"}]}],
+    }
+    reply = client.post("/v1/nlp/entities", json=odd, headers=admin)
+    assert reply.status_code == 422, reply.text
+    assert "A pattern cannot be used" in reply.json()["message"]

@@ -203,8 +203,10 @@ class LiveProfiles:
             )
 
     def start(self) -> None:
-        """Load the state and start tailing the log in a daemon thread."""
-        self.load()
+        """Start tailing the log in a daemon thread (it loads the saved state first).
+
+        Until the state is loaded, profile reads fall back to the warehouse's view.
+        """
         self._stop.clear()
         self._thread = threading.Thread(target=self._run, name="vantage-live", daemon=True)
         self._thread.start()

@@ -32,7 +32,9 @@ class PatternIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     label: str = Field(min_length=1, max_length=64, description="Entity type of a match.")
-    pattern: str | list[dict[str, Any]] = Field(description="Phrase or token patterns.")
+    pattern: (
+        Annotated[str, Field(min_length=1)] | Annotated[list[dict[str, Any]], Field(min_length=1)]
+    ) = Field(description="Phrase or token patterns (not empty).")
 
 
 class EntitiesCreate(BaseModel):
@@ -155,6 +157,13 @@ def entities(body: EntitiesCreate) -> EntitiesPublic:
             results = service.extract_entities(body.texts)
     except VantageError as exc:
         raise _fail(exc) from exc
+    except ValueError as exc:  # spaCy refuses a token pattern it cannot compile
+        raise ApiError(
+            422,
+            "invalid_input",
+            f"A pattern cannot be used: {str(exc).splitlines()[0]}",
+            'Give phrases, or spaCy token patterns as documented (e.g. [{"LOWER": "gift"}]).',
+        ) from exc
     return EntitiesPublic.model_validate({"results": results})
 
 
