@@ -25,6 +25,7 @@ from vantage.collect.tracking_plan import PlanCache, ViolationLog
 from vantage.core.settings import Settings
 from vantage.core.workspace import Workspace
 from vantage.services.live import LiveProfiles
+from vantage.services.nlp_ingest import text_scorer
 from vantage.store.group_commit import GroupCommitWriter
 from vantage.store.lake import EventLog
 
@@ -95,6 +96,7 @@ class Runtime:
             checker_for=self.plans,
             on_violation=self.violations,
             suppression=SuppressionList(settings.home),
+            enrich=text_scorer(settings),
         )
         self.sources = SourceCache(self.registry)
         self.limiter = RateLimiter(

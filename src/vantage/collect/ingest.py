@@ -99,8 +99,10 @@ class Ingestor:
         clock: Callable[[], datetime] | None = None,
         on_violation: Callable[[str, str, list[str]], None] | None = None,
         suppression: SuppressionCheck | None = None,
+        enrich: Callable[[Mapping[str, Any]], Mapping[str, Any]] | None = None,
     ) -> None:
         self.limits = limits or CollectLimits()
+        self.enrich = enrich
         self.checker_for = checker_for or (lambda _source: None)
         self.clock = clock or (lambda: datetime.now(UTC))
         self.on_violation = on_violation
@@ -159,6 +161,8 @@ class Ingestor:
         if not isinstance(raw, Mapping):
             return "(message)", "(message): each message must be a JSON object"
         message = _merge_defaults(raw, defaults) if defaults else raw
+        if self.enrich is not None:
+            message = self.enrich(message)
         size = len(_safe_dump(message))
         if size > self.limits.max_event_bytes:
             return "(message)", (

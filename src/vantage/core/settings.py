@@ -55,6 +55,8 @@ class Settings(BaseSettings):
         realtime: Whether the server keeps identities and counters current per event (a tail
             of the event log, well under a second behind); off, profiles follow the
             background sync every ``compact_every_s``.
+        score_text_on_ingest: Whether text events (reviews, support chats) get ``sentiment``
+            and ``topics`` properties as they are collected or imported.
     """
 
     model_config = SettingsConfigDict(
@@ -71,6 +73,7 @@ class Settings(BaseSettings):
     collect: CollectLimits = CollectLimits()
     compact_every_s: float = Field(30.0, gt=0)
     realtime: bool = True
+    score_text_on_ingest: bool = True
 
     @field_validator("store")
     @classmethod

@@ -46,10 +46,12 @@ class ServiceContext:
         """The validation step of the write path, with each source's tracking plan."""
         from vantage.collect.suppression import SuppressionList
         from vantage.collect.tracking_plan import ViolationLog, checker_for_registry
+        from vantage.services.nlp_ingest import text_scorer
 
         return Ingestor(
             self.settings.collect,
             checker_for=checker_for_registry(self.sources),
             on_violation=ViolationLog(self.settings.home).record,
             suppression=SuppressionList(self.settings.home),
+            enrich=text_scorer(self.settings),
         )

@@ -16,7 +16,8 @@ import pandas as pd
 
 from vantage.core.errors import VantageError
 from vantage.core.settings import Settings
-from vantage.services.nlp_text_events import TEXT_EVENTS, TextScorer, event_text, route_ticket
+from vantage.services.nlp_ingest import TEXT_EVENTS
+from vantage.services.nlp_text_events import TextScorer, event_text, route_ticket
 
 SCORES_TABLE = "nlp_text_scores"
 

@@ -16,7 +16,6 @@ from typing import Any
 
 from vantage.solutions.nlp.text.aspects import AspectSentiment
 
-TEXT_EVENTS = ("Product Reviewed", "Support Chat Completed")
 TEXT_PROPERTIES = ("text", "body", "message", "comment", "review", "transcript", "content")
 ROUTES: dict[str, tuple[str, ...]] = {
     "deliveries": (
