@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -41,6 +42,26 @@ from vantage.store.tail import events_after
 from vantage.store.warehouse import Store
 
 _BATCH = 2_000
+
+
+@dataclass(frozen=True)
+class LiveEvent:
+    """One event as the live view applied it, handed to listeners (segments, triggers).
+
+    Attributes:
+        customer_id: The event's customer after identity resolution (as of its batch).
+        seq: The event's position in the log.
+        timestamp: The event's time, seconds since the epoch.
+        message: The stored event (Segment spec fields).
+    """
+
+    customer_id: str
+    seq: int
+    timestamp: float
+    message: dict[str, Any]
+
+
+LiveListener = Callable[[list[LiveEvent]], None]
 
 
 @dataclass(frozen=True)
@@ -95,6 +116,15 @@ class LiveProfiles:
         self.seq = 0
         self.epoch = -1
         self.counted_from = 0
+        self._listeners: list[LiveListener] = []
+
+    def add_listener(self, listener: LiveListener) -> None:
+        """Call ``listener`` with each applied batch of new events (after the warehouse's seq).
+
+        Listeners run on the tailing thread, outside the lock, in registration order; one that
+        raises is logged and does not stop the others or the tail.
+        """
+        self._listeners.append(listener)
 
     def load(self) -> None:
         """(Re)load the saved graph and decide where counting starts (the warehouse's seq)."""
@@ -125,6 +155,7 @@ class LiveProfiles:
         columns = [events.column(c).to_pylist() for c in ("message_id", "payload")]
         users = events.column("user_id").to_pylist()
         devices = events.column("anonymous_id").to_pylist()
+        fresh: list[tuple[int, int, float, dict[str, Any]]] = []
         with self._lock:
             graph, rules = self.graph, self.graph.rules
             for i, seq in enumerate(seqs):
@@ -141,9 +172,23 @@ class LiveProfiles:
                     node = graph.lookup(("anonymous_id", devices[i]))
                 if node is not None:
                     self.counters.add(node, seq, stamps[i], message)
+                    fresh.append((node, seq, stamps[i], message))
             graph.apply_pending()
             self.seq = max(self.seq, seqs[-1])
             self.lag_s = max(0.0, time.time() - stamps[-1])
+            live = [
+                LiveEvent(graph.customer_of(graph.identifier(n)) or "", q, t, m)
+                for n, q, t, m in fresh
+            ]
+        if live and self._listeners:
+            self._notify(live)
+
+    def _notify(self, events: list[LiveEvent]) -> None:
+        for listener in self._listeners:
+            try:
+                listener(events)
+            except Exception:  # one failing listener must not stop the tail or the others
+                self._log.exception("live_listener_failed", listener=repr(listener))
 
     def customer_of(self, id_type: str, id_value: str) -> str | None:
         """The customer of an identifier as of the latest event (None when unknown)."""

@@ -169,3 +169,36 @@ def test_unknown_customers_are_a_clear_error(ctx: ServiceContext) -> None:
         live.lookup("email", "nobody@example.com")
     with pytest.raises(ProfileNotFoundError, match="No customer 'c_missing'"):
         live.profile("c_missing")
+
+
+def test_listeners_see_new_events_with_their_resolved_customer(ctx: ServiceContext) -> None:
+    live = LiveProfiles(ctx.settings)
+    seen: list[tuple[str, str]] = []
+    live.add_listener(
+        lambda batch: seen.extend((e.customer_id, e.message["messageId"]) for e in batch)
+    )
+
+    def broken(batch: object) -> None:
+        raise RuntimeError("listener bug")
+
+    live.add_listener(broken)
+    live.load()
+    live.poll()
+    assert seen == []  # the warehouse already has these: nothing new to report
+    customer = live.customer_of("user_id", "u1")
+    ingest(
+        ctx,
+        [
+            order("o4", 5.0, anonymousId="tablet-2"),
+            {
+                "type": "identify",
+                "anonymousId": "tablet-2",
+                "userId": "u1",
+                "messageId": "a1",
+                "timestamp": _at(1),
+            },
+        ],
+    )
+    assert live.poll() == 2
+    assert ("" if customer is None else customer, "o4") in seen
+    assert {message for _, message in seen} == {"o4", "a1"}
