@@ -35,12 +35,17 @@ class ModelNotFoundError(VantageError):
     """No trained model matches the name or version asked for."""
 
 
-def tracking_uri(settings: Settings) -> str:
-    """``VANTAGE_MLFLOW_URI`` when set, else a file store in ``<home>/mlflow``."""
+def tracking_uri(settings: Settings | Path) -> str:
+    """``VANTAGE_MLFLOW_URI`` when set, else a file store in ``<home>/mlflow``.
+
+    Args:
+        settings: The settings, or just the data directory.
+    """
     configured = os.environ.get(MLFLOW_URI_ENV)
     if configured:
         return configured
-    return (Path(settings.home).resolve() / "mlflow").as_uri()
+    home = settings if isinstance(settings, Path) else Path(settings.home)
+    return (home.resolve() / "mlflow").as_uri()
 
 
 def models_dir(settings: Settings) -> Path:
@@ -105,9 +110,24 @@ def metrics_figure(card: dict[str, Any]) -> Any:
     return fig
 
 
-def _log_mlflow(
-    settings: Settings, card: dict[str, Any], model_path: Path, plots: dict[str, Any]
+def log_run(
+    settings: Settings | Path,
+    card: dict[str, Any],
+    model_path: Path,
+    plots: dict[str, Any] | None = None,
 ) -> str:
+    """Log one trained model to MLflow: tags, parameters, metrics, plots, the model and its card.
+
+    Args:
+        settings: The settings, or the data directory (see :func:`tracking_uri`).
+        card: ``name``, ``version``, ``solution``, ``params`` and ``metrics`` (a mapping from
+            model or baseline name to its numeric metrics; other values are skipped).
+        model_path: The saved model, a file or a folder.
+        plots: Matplotlib figures to log as PNGs, by name.
+
+    Returns:
+        The MLflow run id.
+    """
     os.environ.setdefault("MLFLOW_ALLOW_FILE_STORE", "true")
     import mlflow
 
@@ -123,12 +143,17 @@ def _log_mlflow(
                 {
                     f"{model}.{k}": float(v)
                     for k, v in values.items()
-                    if v is not None and not math.isnan(float(v))
+                    if isinstance(v, int | float)
+                    and not isinstance(v, bool)
+                    and not math.isnan(float(v))
                 }
             )
-        for name, figure in plots.items():
+        for name, figure in (plots or {}).items():
             mlflow.log_figure(figure, f"plots/{name}.png")
-        mlflow.log_artifact(str(model_path), artifact_path="model")
+        if model_path.is_dir():
+            mlflow.log_artifacts(str(model_path), artifact_path="model")
+        else:
+            mlflow.log_artifact(str(model_path), artifact_path="model")
         with tempfile.TemporaryDirectory() as tmp:
             md = Path(tmp) / "card.md"
             md.write_text(card_markdown(card))
@@ -165,7 +190,7 @@ def save_model(
     card = {**card, "path": str(folder), "tracking_uri": tracking_uri(settings), "run_id": None}
     if track:
         figures = {"heldout_metrics": metrics_figure(card), **(plots or {})}
-        card["run_id"] = _log_mlflow(settings, card, model_path, figures)
+        card["run_id"] = log_run(settings, card, model_path, figures)
         import matplotlib.pyplot as plt
 
         for figure in figures.values():

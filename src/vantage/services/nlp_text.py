@@ -105,8 +105,12 @@ def train(
     test_size: float = 0.2,
     random_state: int = 42,
     params: dict[str, Any] | None = None,
+    track: bool = True,
 ) -> TrainReport:
     """Train a text model on a CSV, evaluate it and its baselines on held-out rows, save it.
+
+    The saved version is also logged to MLflow like the other solutions' models (experiment
+    ``vantage``, run ``nlp-<name>-<version>``, see :mod:`vantage.services.models`).
 
     Args:
         home: The data directory (models go to ``<home>/models/nlp``).
@@ -119,6 +123,7 @@ def train(
         test_size: Share of rows held out (stratified).
         random_state: Seed of the split.
         params: Constructor parameters of the estimator.
+        track: Log the run to MLflow (the card's ``run_id``).
 
     Returns:
         The saved card and held-out accuracy / macro-F1 of the model and its baselines
@@ -161,7 +166,32 @@ def train(
             "params": params or {},
         },
     )
-    return TrainReport(card.as_dict(), result, baselines, time.perf_counter() - started)
+    saved = card.as_dict()
+    if track:
+        saved["run_id"] = _track(home, saved, approach, params or {})
+    return TrainReport(saved, result, baselines, time.perf_counter() - started)
+
+
+def _track(home: Path, card: dict[str, Any], approach: str, params: dict[str, Any]) -> str:
+    from vantage.services.models import log_run
+    from vantage.solutions.nlp.text.store import models_root
+
+    metrics = card["metrics"]
+    run_card = {
+        "name": f"nlp-{card['name']}",
+        "version": str(card["version"]),
+        "solution": f"nlp.{card['task']}",
+        "trained_at": card["created_at"],
+        "as_of": card["created_at"],
+        "estimator": approach,
+        "baseline": ", ".join(metrics["baselines"]),
+        "rows": card["training"]["rows"],
+        "evaluation": f"Stratified hold-out of {card['training']['test_size']:.0%} of the rows.",
+        "metric_names": ["accuracy", "macro_f1"],
+        "params": {"approach": approach, **params, **card["training"]},
+        "metrics": {approach: metrics["model"], **metrics["baselines"]},
+    }
+    return log_run(home, run_card, models_root(home) / card["name"] / str(card["version"]))
 
 
 def sentiment_model(home: Path, name: str | None = None) -> tuple[Any, str]:

@@ -62,6 +62,20 @@ def test_train_saves_a_version_with_baselines(home: Path, tmp_path: Path) -> Non
     assert out["model"] == "sentiment v2 (vader)"
 
 
+def test_trained_text_models_are_tracked_in_mlflow(home: Path, tmp_path: Path) -> None:
+    report = service.train(home, _csv(tmp_path), text="review", label="mood", approach="tfidf")
+    assert report.card["run_id"]
+    runs = {p.read_text() for p in (home / "mlflow").rglob("tags/mlflow.runName")}
+    assert runs == {"nlp-sentiment-1"}
+    metrics = {p.name for p in (home / "mlflow").rglob("metrics/*")}
+    assert {"tfidf.accuracy", "vader.macro_f1"} <= metrics
+    assert any((home / "mlflow").rglob("model/model.joblib"))
+    untracked = service.train(
+        home, _csv(tmp_path), text="review", label="mood", approach="tfidf", track=False
+    )
+    assert "run_id" not in untracked.card
+
+
 def test_classify_with_saved_model(home: Path, tmp_path: Path) -> None:
     path = _csv(tmp_path)
     service.train(home, path, text="review", label="mood", task="classify", name="mood")
