@@ -39,7 +39,7 @@ class ServerProcess:
             self.proc.send_signal(sig)
         # Shutdown waits for a running background job (compaction and sync of what the test sent),
         # which takes a while on a busy 2-core machine.
-        return self.proc.wait(timeout=90)
+        return self.proc.wait(timeout=180)
 
     def log_lines(self) -> list[str]:
         """What the server wrote to stdout and stderr."""

@@ -67,7 +67,7 @@ def test_an_out_of_range_cursor_is_a_400_not_a_crash(
     assert "before_seq" in answer.text
 
 
-def test_a_tracked_order_shows_on_the_profile_within_a_second(
+def test_a_tracked_order_shows_on_the_profile_before_any_sync(
     client: TestClient, source: Source, admin: dict[str, str]
 ) -> None:
     def send(message: dict[str, object]) -> None:
@@ -82,14 +82,17 @@ def test_a_tracked_order_shows_on_the_profile_within_a_second(
             "properties": {"revenue": 42.0},
         }
     )
+    # How fast is measured in benchmarks/realtime.py (p99 well under a second on an idle
+    # machine); here: the live view shows the order while the warehouse does not have it yet.
     sent = time.monotonic()
     while True:
         found = client.get("/v1/profiles", params={"email": "rt@example.com"}, headers=admin)
         if found.status_code == 200 and found.json()["computed_traits"]["orders"] == 1:
             break
-        assert time.monotonic() - sent < 1.0, found.text
+        assert time.monotonic() - sent < 10.0, found.text
         time.sleep(0.02)
     view = found.json()
+    assert view["live"]["seq"] > view["live"]["warehouse_seq"]
     assert view["computed_traits"]["revenue"] == 42.0
     assert {("user_id", "rt-1"), ("email", "rt@example.com")} <= {
         (i["id_type"], i["id_value"]) for i in view["identifiers"]

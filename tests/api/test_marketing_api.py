@@ -78,3 +78,12 @@ def test_bad_requests_name_the_problem(
 def test_marketing_needs_the_admin_token(client: TestClient) -> None:
     assert client.get("/v1/marketing/attribution").status_code == 401
     assert client.post("/v1/marketing/optimise", json={}).status_code == 401
+
+
+def test_an_integer_beyond_64_bits_is_a_clear_422(
+    client: TestClient, admin: dict[str, str]
+) -> None:
+    bounds = {"tv": {"low": 1.0, "high": 0.0, "extra": -(2**63) - 1}}
+    response = client.post("/v1/marketing/optimise", json={"bounds": bounds}, headers=admin)
+    assert response.status_code == 422
+    assert "high must be at least low" in response.json()["message"]

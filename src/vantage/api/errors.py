@@ -6,7 +6,7 @@ what Segment's and RudderStack's clients read from an error response.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
 import orjson
@@ -101,9 +101,17 @@ async def _validation_error(request: Request, exc: Exception) -> Response:
         "code": "invalid_request",
         "message": "; ".join(parts) or "The request is invalid.",
         "fix": "Correct the named fields; the OpenAPI document at /openapi.json shows the format.",
-        "detail": orjson.loads(orjson.dumps(errors, default=str)),
+        "detail": _details(errors),
     }
     return json_response(body, 422)
+
+
+def _details(errors: Sequence[Any]) -> Any:
+    try:
+        return orjson.loads(orjson.dumps(errors, default=str))
+    except TypeError:  # orjson refuses integers beyond 64 bits: leave out the echoed inputs
+        trimmed = [{k: v for k, v in e.items() if k not in ("input", "ctx")} for e in errors]
+        return orjson.loads(orjson.dumps(trimmed, default=str))
 
 
 async def _unexpected(request: Request, exc: Exception) -> Response:
