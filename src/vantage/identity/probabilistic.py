@@ -161,11 +161,18 @@ class ProbabilisticMatcher:
         training.estimate_u_using_random_sampling(max_pairs=self.max_pairs_u, seed=self.seed)
         trained = 0
         for rule in model.training_rules(fields):
+            before = linker.misc.save_model_to_json()
             try:
                 training.estimate_parameters_using_expectation_maximisation(
                     rule, estimate_without_term_frequencies=True
                 )
             except EMTrainingException:  # the rule blocks no pair in these records: skip it
+                continue
+            except ValueError:
+                # EM drove an m probability to exactly 0 (a level no pair of this block ever
+                # reached), which Splink refuses midway: undo this rule's partial update.
+                linker = self._linker(frames, before, {})
+                training = linker.training
                 continue
             trained += 1
         if not trained:

@@ -31,6 +31,7 @@ MAPPING_KEYS = {
     "identifiers",
     "traits",
     "properties",
+    "consent",
     "context",
 }
 
@@ -181,7 +182,7 @@ def test_mappings_use_the_importer_format(out: Path) -> None:
             for k, v in mapping.items()
             if k in {"timestamp", "user_id", "anonymous_id", "message_id", "event_column"}
         ]
-        for key in ("identifiers", "traits", "properties"):
+        for key in ("identifiers", "traits", "properties", "consent"):
             used.extend(mapping.get(key, {}).values())
         assert set(used) <= columns, set(used) - columns
 
@@ -213,6 +214,25 @@ def test_import_rows_become_valid_events_with_the_importer(out: Path) -> None:
         ids = {Event.model_validate(converter.convert(row)).message_id for row in rows}
         assert len(ids) == len(rows) == item.rows, item.path
         assert sum(converter.skipped_identifiers.values()) == 0, converter.skipped_identifiers
+
+
+def test_the_crm_opt_in_becomes_e_mail_consent(out: Path) -> None:
+    from vantage.collect.importers.convert import RowConverter
+    from vantage.collect.importers.mapping import load_mapping
+
+    workspace = out / "workspace"
+    crm = next(f for f in DemoManifest.read(workspace).files if f.source == "crm")
+    assert crm.mapping is not None
+    converter = RowConverter(load_mapping(workspace / crm.mapping), "crm", text_values=True)
+    with (workspace / crm.path).open() as handle:
+        rows = list(csv.DictReader(handle))
+    decided = [
+        converter.convert(row)["context"].get("consent", {}).get("categoryPreferences", {})
+        for row in rows
+    ]
+    answers = Counter(d.get("email_marketing") for d in decided)
+    assert answers[True] > 0 and answers[False] > 0
+    assert answers[True] == sum(row["marketing_opt_in"] == "Y" for row in rows)
 
 
 def test_crm_has_typos_and_shares_no_key_with_the_web(out: Path) -> None:

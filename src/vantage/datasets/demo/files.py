@@ -36,6 +36,8 @@ MAPPINGS: dict[str, dict[str, Any]] = {
             "preferred_store": "preferred_store",
             "created_at": "created_at",
         },
+        # The CRM's opt-in flag is a consent decision: it feeds the ledger, not just a trait.
+        "consent": {"email_marketing": "marketing_opt_in"},
         "context": LIBRARY,
     },
     "pos": {
