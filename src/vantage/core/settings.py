@@ -9,7 +9,7 @@ from __future__ import annotations
 import ipaddress
 import os
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field, SecretStr, field_validator
 from pydantic_settings import (
@@ -38,6 +38,76 @@ class CollectLimits(BaseModel):
     )
 
 
+class GenAISettings(BaseModel):
+    """The ``[genai]`` section: which language model generative features use.
+
+    ``backend = "none"`` (default) keeps every feature on its offline method (extractive
+    summaries, rule-based minutes, template copy); ``gguf`` runs Gemma 3 270M locally.
+    """
+
+    backend: Literal["none", "openai", "transformers", "gguf"] = Field(
+        "none", description="none, openai (any OpenAI-compatible URL), transformers or gguf."
+    )
+    base_url: str | None = Field(None, description="API root of an OpenAI-compatible server.")
+    model: str | None = Field(
+        None, description="Model name, folder or .gguf path (gguf default: gemma3-270m)."
+    )
+    api_key: SecretStr | None = Field(None, description="Bearer token of the HTTP backend.")
+    allow_pii_external: bool = Field(
+        False, description="Send e-mails, phones and names to an external backend unredacted."
+    )
+    timeout_s: float = Field(60.0, gt=0, description="Timeout of one HTTP request.")
+    retries: int = Field(3, ge=1, le=10, description="Tries per call on transient failures.")
+    backoff_s: float = Field(0.5, ge=0, description="First wait between tries (doubles).")
+    cache: bool = Field(True, description="Answer repeated identical calls from a cache.")
+    cache_ttl_s: float | None = Field(None, gt=0, description="Cache entry lifetime.")
+    price_prompt_per_1k: float = Field(0.0, ge=0, description="Cost of 1,000 prompt tokens.")
+    price_completion_per_1k: float = Field(
+        0.0, ge=0, description="Cost of 1,000 completion tokens."
+    )
+    device: str = Field("cpu", description="Device of local models: cpu or cuda.")
+    banned_terms: list[str] = Field(
+        default_factory=list, description="Words generated text must never contain."
+    )
+
+
+class ActivateSettings(BaseModel):
+    """The ``[activate]`` section: destinations, triggers and next best action."""
+
+    enabled: bool = Field(True, description="Run triggers in the server (needs realtime).")
+    catalogue: Path | None = Field(
+        None, description="Next-best-action catalogue (YAML); default <home>/activate/actions.yml."
+    )
+    control_share: float | None = Field(
+        None, ge=0, lt=1, description="Control-group share; overrides the catalogue's."
+    )
+    max_attempts: int = Field(6, ge=1, le=20, description="Send attempts before a dead letter.")
+    backoff_base_s: float = Field(0.5, gt=0, description="Longest first retry wait (doubles).")
+    backoff_max_s: float = Field(60.0, gt=0, description="Longest retry wait.")
+    consent_refresh_s: float = Field(
+        10.0, gt=0, description="How often the server re-reads the consent ledger."
+    )
+
+
+class AssistantSettings(BaseModel):
+    """The ``[assistant]`` section: the customer-service assistant."""
+
+    threshold: float | None = Field(
+        None, ge=0, le=1, description="Intent confidence threshold; default: tuned at training."
+    )
+    faq_dir: Path | None = Field(
+        None, description="Folder of FAQ / policy markdown; default: the shipped demo FAQ."
+    )
+    min_answer_score: float = Field(
+        0.35, ge=0, le=1, description="Retrieval score under which no FAQ passage is used."
+    )
+    stores: list[dict[str, Any]] = Field(
+        default_factory=list,
+        description="Store directory ([[assistant.stores]]: id, name, aliases, address, "
+        "hours); default: the demo stores.",
+    )
+
+
 class Settings(BaseSettings):
     """Vantage settings.
 
@@ -57,6 +127,10 @@ class Settings(BaseSettings):
             background sync every ``compact_every_s``.
         score_text_on_ingest: Whether text events (reviews, support chats) get ``sentiment``
             and ``topics`` properties as they are collected or imported.
+        genai: Generative-AI backend (``[genai]`` in vantage.toml, ``VANTAGE_GENAI__*``).
+        activate: Destinations, triggers, next best action (``[activate]``,
+            ``VANTAGE_ACTIVATE__*``).
+        assistant: Customer-service assistant (``[assistant]``, ``VANTAGE_ASSISTANT__*``).
     """
 
     model_config = SettingsConfigDict(
@@ -74,6 +148,9 @@ class Settings(BaseSettings):
     compact_every_s: float = Field(30.0, gt=0)
     realtime: bool = True
     score_text_on_ingest: bool = True
+    genai: GenAISettings = GenAISettings()
+    activate: ActivateSettings = ActivateSettings()
+    assistant: AssistantSettings = AssistantSettings()
 
     @field_validator("store")
     @classmethod

@@ -96,7 +96,9 @@ class DemoPipeline:
 def default_pipeline() -> DemoPipeline:
     """The foundation's demo steps."""
     from vantage.services import demo_steps as s
+    from vantage.services.activation_demo import demo_activate_step
     from vantage.services.analytics import demo_models_step
+    from vantage.services.segments_demo import demo_segments_step
 
     return DemoPipeline(
         [
@@ -109,6 +111,8 @@ def default_pipeline() -> DemoPipeline:
             DemoStep("identity", s.resolve_identities),
             DemoStep("texts", s.score_texts),
             DemoStep("models", demo_models_step),
+            DemoStep("segments", demo_segments_step),
+            DemoStep("activate", demo_activate_step),
             DemoStep("summarise", s.summarise),
         ]
     )

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -28,6 +28,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import structlog
 
+from vantage.core.identifiers import Identifier
 from vantage.core.settings import Settings
 from vantage.identity.extract import extract_identifiers
 from vantage.identity.graph import IdentityGraph
@@ -223,6 +224,25 @@ class LiveProfiles:
         view["computed_traits"] = overlay(self.traits, view["computed_traits"], partials, moment)
         view["live"] = {"seq": self.seq, "warehouse_seq": synced}
         return view
+
+    def identities(self, customers: Iterable[str]) -> dict[str, tuple[list[Identifier], list[int]]]:
+        """Each customer's identifiers and their graph nodes, read together under the lock.
+
+        The nodes are what :meth:`partials` takes.
+        """
+        with self._lock:
+            members = {c: self.graph.members(c) for c in customers}
+            return {
+                c: (ms, [n for n in map(self.graph.lookup, ms) if n is not None])
+                for c, ms in members.items()
+            }
+
+    def partials(
+        self, nodes: Iterable[int], *, after_seq: int, as_of: datetime
+    ) -> dict[str, list[float]]:
+        """The live counters of ``nodes`` for events after ``after_seq`` (see ``overlay``)."""
+        with self._lock:
+            return self.counters.partials(nodes, after_seq=after_seq, as_of=as_of)
 
     def lookup(self, id_type: str, id_value: str) -> dict[str, Any]:
         """The profile of the customer an identifier belongs to, live.

@@ -122,11 +122,100 @@ def _create_predictions(store: Store) -> None:
     store.create_table(PREDICTIONS_TABLE, schema=PREDICTIONS_SCHEMA)
 
 
+SEGMENTS_TABLE = "segments"
+SEGMENT_MEMBERSHIP_TABLE = "segment_membership"
+SEGMENT_HISTORY_TABLE = "segment_membership_history"
+SEGMENT_LOOKALIKES_TABLE = "segment_lookalikes"
+
+
+def _create_segments(store: Store) -> None:
+    stamp = "!timestamp('UTC', 6)"
+    store.create_table(
+        SEGMENTS_TABLE,
+        schema={
+            "name": "!string",
+            "description": "!string",
+            "spec": "!string",
+            "realtime": "!boolean",
+            "created_at": stamp,
+            "updated_at": stamp,
+        },
+    )
+    store.create_table(
+        SEGMENT_MEMBERSHIP_TABLE,
+        schema={"segment": "!string", "customer_id": "!string", "since": stamp},
+    )
+    store.create_table(
+        SEGMENT_HISTORY_TABLE,
+        schema={
+            "segment": "!string",
+            "customer_id": "!string",
+            "event": "!string",
+            "entered": "!boolean",
+            "at": stamp,
+            "source": "!string",
+            "properties": "!string",
+        },
+    )
+    store.create_table(
+        SEGMENT_LOOKALIKES_TABLE,
+        schema={
+            "seed": "!string",
+            "customer_id": "!string",
+            "score": "!float64",
+            "rank": "!int64",
+            "computed_at": stamp,
+        },
+    )
+
+
+PROFILE_TRAIT_VALUES_TABLE = "profile_trait_values"
+PROFILE_TRAITS_TABLE = "profile_traits"
+
+
+def _create_profile_traits(store: Store) -> None:
+    stamp = "!timestamp('UTC', 6)"
+    store.create_table(
+        PROFILE_TRAIT_VALUES_TABLE,
+        schema={
+            "seq": "!int64",
+            "timestamp": stamp,
+            "source": "!string",
+            "user_id": "string",
+            "anonymous_id": "string",
+            "trait": "!string",
+            "value": "!string",
+            "text": "string",
+            "number": "float64",
+            "flag": "boolean",
+            "empty": "!boolean",
+            "items": "array<string>",
+        },
+    )
+    store.create_table(
+        PROFILE_TRAITS_TABLE,
+        schema={
+            "customer_id": "!string",
+            "trait": "!string",
+            "value": "!string",
+            "text": "string",
+            "number": "float64",
+            "flag": "boolean",
+            "source": "!string",
+            "updated_at": stamp,
+            "strategy": "!string",
+            "pii": "!boolean",
+        },
+    )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "events", _create_events),
     Migration(2, "identity_map", _create_identity_map),
     Migration(3, "consent_ledger", _create_consent_ledger),
     Migration(4, "predictions", _create_predictions),
+    Migration(5, "segments", _create_segments),
+    Migration(6, "profile_traits", _create_profile_traits),
 )
 
 

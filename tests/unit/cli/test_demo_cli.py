@@ -22,6 +22,8 @@ DEMO_STEPS = [
     "identity",
     "texts",
     "models",
+    "segments",
+    "activate",
     "summarise",
 ]
 

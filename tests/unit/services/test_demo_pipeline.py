@@ -45,6 +45,8 @@ def test_default_pipeline_runs_the_foundation_steps_in_order() -> None:
         "identity",
         "texts",
         "models",
+        "segments",
+        "activate",
         "summarise",
     ]
 
@@ -67,8 +69,9 @@ def test_add_after_an_unknown_step_names_the_existing_ones() -> None:
 
 
 def test_a_later_capability_adds_its_step_to_the_default_pipeline() -> None:
-    pipeline = default_pipeline().add(DemoStep("segments", lambda _run: "ok"), after="identity")
-    assert names(pipeline)[-5:] == ["identity", "segments", "texts", "models", "summarise"]
+    pipeline = default_pipeline().add(DemoStep("loyalty", lambda _run: "ok"), after="identity")
+    assert names(pipeline)[6:10] == ["identity", "loyalty", "texts", "models"]
+    assert names(pipeline)[-1] == "summarise"
 
 
 def test_run_demo_runs_steps_in_order_and_reports_each(home: Path) -> None:
