@@ -163,6 +163,8 @@ def main() -> dict[str, Any]:
             "Forecasts": "/ui/forecasts",
             "Text insights": "/ui/text",
             "Vision": "/ui/vision",
+            "Assistant": "/ui/assistant",
+            "Generative AI": "/ui/genai",
             "Data": "/ui/data",
             "Settings": "/ui/settings",
         }

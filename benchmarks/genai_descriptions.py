@@ -10,7 +10,7 @@ The training pairs are the remaining catalogue products with copy written by the
 the four tones (the demo workspace has no human-written copy): the fine-tune teaches the small
 base model the task format and to state the attributes, not a house style.
 
-    nice -n 10 .venv/bin/python -m benchmarks.genai_descriptions [--eval 12] [--steps 60]
+    nice -n 10 .venv/bin/python -m benchmarks.genai_descriptions [--eval 6] [--steps 30]
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ from vantage.solutions.genai.describe import (
 from vantage.solutions.genai.prompts import load_prompt
 
 CACHE = Path(tempfile.gettempdir()) / "vantage-test-gemma"
+MAX_TOKENS = 60
 
 
 def split(n_eval: int) -> tuple[list[ProductInput], list[ProductInput]]:
@@ -122,11 +123,14 @@ def table(results: dict[str, dict[str, float]]) -> str:
     return "\n".join(lines)
 
 
-def main(n_eval: int = 12, steps: int = 60, n_train: int = 60) -> dict[str, Any]:
+def main(n_eval: int = 6, steps: int = 30, n_train: int = 60) -> dict[str, Any]:
     """Describe held-out products four ways, fine-tune, and rewrite the README section."""
     held_out, train = split(n_eval)
     backend = GGUFBackend(cache_dir=CACHE)
-    v1, v2 = load_prompt("describe@v1"), load_prompt("describe@v2")
+    v1, v2 = (
+        t.model_copy(update={"options": {**t.options, "max_tokens": MAX_TOKENS}})
+        for t in (load_prompt("describe@v1"), load_prompt("describe@v2"))
+    )
     results = {
         "template (baseline)": run(
             "template", held_out, lambda p, t: template_description(p, t, "medium")
@@ -149,7 +153,8 @@ def main(n_eval: int = 12, steps: int = 60, n_train: int = 60) -> dict[str, Any]
     )
     body = (
         f"{len(held_out)} held-out demo products (colour, price, category), tones in rotation, "
-        f"medium length; greedy decoding. LoRA: r 8 on q/v projections, {steps} steps of one "
+        f"medium length; greedy decoding, at most {MAX_TOKENS} new tokens. LoRA: r 8 on q/v "
+        f"projections, {steps} steps of one "
         f"example (from {n_train} template-written training pairs), {seconds:.0f} s on CPU. "
         "Invented facts: numbers or attribute words (colours, materials, sizes) not in the "
         "input, as a share of those the text states.\n\n"
@@ -163,7 +168,7 @@ def main(n_eval: int = 12, steps: int = 60, n_train: int = 60) -> dict[str, Any]
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--eval", type=int, default=12, help="Held-out products.")
-    parser.add_argument("--steps", type=int, default=60, help="LoRA training steps.")
+    parser.add_argument("--eval", type=int, default=6, help="Held-out products.")
+    parser.add_argument("--steps", type=int, default=30, help="LoRA training steps.")
     args = parser.parse_args()
     main(args.eval, args.steps)

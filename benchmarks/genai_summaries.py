@@ -148,29 +148,36 @@ def table(results: dict[str, dict[str, float]]) -> str:
     return "\n".join(lines)
 
 
-def main(n: int = 300, do_tune: bool = False) -> dict[str, Any]:
-    """Score every method on ``n`` test articles and rewrite the README section."""
-    dev = load(DEV_ARTICLES, seed=1)
-    test = load(n, seed=0, exclude=set(dev["key"]))
-    embed = minilm()
-    tuning = {"tfidf": tune(dev, None), "minilm": tune(dev, embed)} if do_tune else None
-    results = {}
-    for name, run in methods(embed).items():
-        results[name] = score(test, run)
-        print(name, results[name], flush=True)
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "genai_summaries.json").write_text(
-        json.dumps({"n": n, "results": results, "tuning": tuning}, indent=2)
-    )
+def main(n: int = 300, do_tune: bool = False, measure: bool = True) -> dict[str, Any]:
+    """Score every method on ``n`` test articles and rewrite the README section.
+
+    ``measure=False`` only rewrites the section from the stored results.
+    """
+    stored = RESULTS / "genai_summaries.json"
+    if measure:
+        dev = load(DEV_ARTICLES, seed=1)
+        test = load(n, seed=0, exclude=set(dev["key"]))
+        embed = minilm()
+        tuning = {"tfidf": tune(dev, None), "minilm": tune(dev, embed)} if do_tune else None
+        results = {}
+        for name, run in methods(embed).items():
+            results[name] = score(test, run)
+            print(name, results[name], flush=True)
+        RESULTS.mkdir(exist_ok=True)
+        stored.write_text(json.dumps({"n": n, "results": results, "tuning": tuning}, indent=2))
+    data = json.loads(stored.read_text())
+    n, results = data["n"], data["results"]
     body = (
-        f"BBC News Summary, {len(test)} articles (random sample, seed 0; the data set has 1,824). "
+        f"BBC News Summary, {n} articles (random sample, seed 0; the data set has 1,824). "
         "k = number of sentences in the reference summary; the title line is excluded. ROUGE "
         "F-measures from `rouge-score` with Porter stemming (ROUGE-L without sentence splitting). "
         f"Ours: position weight {POSITION_WEIGHT}, MMR diversity {DIVERSITY}, chosen on a "
         f"disjoint {DEV_ARTICLES}-article development sample (seed 1), where TF-IDF vectors "
         "beat MiniLM ones (ROUGE-1 about 0.82 vs 0.72; the references were themselves "
         "extracted by word overlap) and MMR above 0.2 or a position weight above 0.2 "
-        "lowered ROUGE.\n\n"
+        "lowered ROUGE. On the test sample the position prior and MMR change ROUGE by less "
+        "than 0.01 against centrality alone (BBC articles rarely repeat themselves); they are "
+        "kept for texts that do (transcripts, reviews).\n\n"
         f"{table(results)}\n\n"
         f"Machine: {machine()} (shared with other jobs; times are indicative).\n"
         "Reproduce: `nice -n 10 .venv/bin/python -m benchmarks.genai_summaries --n 300`."
@@ -183,5 +190,6 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--n", type=int, default=300, help="Test articles.")
     parser.add_argument("--tune", action="store_true", help="Also run the development grid.")
+    parser.add_argument("--table-only", action="store_true", help="Rewrite the table only.")
     args = parser.parse_args()
-    main(args.n, args.tune)
+    main(args.n, args.tune, not args.table_only)

@@ -1,5 +1,11 @@
-"""Segments: real-time membership latency, and look-alike AUC against a one-feature baseline.
+"""Segments: profile traits refresh, real-time latency, look-alike AUC against a baseline.
 
+0. Profile traits (``segments-traits`` section): 2,000 and 20,000 synthetic customers with three
+   identify calls each (CRM, web with a nested address, app; 7-9 traits a call) in a DuckDB
+   file; the first refresh of ``profile_traits`` (every call read, merged in the warehouse),
+   then the refresh after 1% more calls; ``merge_traits`` (pandas, per customer and trait) on
+   the same calls at 2,000 for comparison. Run alone:
+   ``python -c "from benchmarks.segments import traits_main; traits_main()"``.
 1. Real time (in process, the server's path without HTTP): a fresh data directory with
    ``CUSTOMERS`` customers of one order each, a real-time segment ``orders_30d >= 2``, the live
    view tailing the log in its thread with :class:`RealtimeSegments` listening. Each probe
@@ -30,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import orjson
 
 from benchmarks.report import write_section
 
@@ -179,8 +186,167 @@ def lookalikes() -> list[dict[str, Any]]:
     return rows
 
 
+TRAIT_CUSTOMERS = (2_000, 20_000)
+CITIES = ("Leeds", "York", "London", "Bristol", "Glasgow", "Cardiff", "Belfast", "Norwich")
+
+
+def _identify_calls(customers: int, start_seq: int = 1) -> list[dict[str, Any]]:
+    """Three identify calls per customer (CRM import, web sign-up, app), 7-9 traits each."""
+    rng = np.random.default_rng(7)
+    rows: list[dict[str, Any]] = []
+    t0 = datetime(2025, 1, 1, tzinfo=UTC)
+    for k in range(customers):
+        city = CITIES[int(rng.integers(len(CITIES)))]
+        calls = [
+            (
+                "crm",
+                f"user-{k}",
+                None,
+                {
+                    "email": f"p{k}@example.com",
+                    "first_name": f"N{k}",
+                    "last_name": "Smith",
+                    "city": city,
+                    "marketing_opt_in": "Y" if k % 3 else "N",
+                    "preferred_store": f"store-{k % 40}",
+                    "loyalty_points": int(rng.integers(0, 500)),
+                },
+            ),
+            (
+                "web",
+                None,
+                f"dev-{k}",
+                {
+                    "email": f"P{k}@example.com ",
+                    "plan": "free",
+                    "address": {"city": city, "postcode": f"LS{k % 30}"},
+                    "nickname": "",
+                },
+            ),
+            (
+                "app",
+                f"user-{k}",
+                f"dev-{k}",
+                {
+                    "plan": "pro",
+                    "app_version": "3.1",
+                    "created_at": "2024-05-01",
+                    "city": CITIES[(k + 1) % len(CITIES)],
+                },
+            ),
+        ]
+        for source, user, device, traits in calls:
+            seq = start_seq + len(rows)
+            ts = t0 + timedelta(minutes=int(rng.integers(0, 500_000)))
+            payload = {"type": "identify", "traits": traits}
+            rows.append(
+                {
+                    "seq": seq,
+                    "message_id": f"m{seq}",
+                    "source": source,
+                    "type": "identify",
+                    "event": None,
+                    "user_id": user,
+                    "anonymous_id": device,
+                    "timestamp": ts,
+                    "received_at": ts,
+                    "payload": orjson.dumps(payload).decode(),
+                }
+            )
+    return rows
+
+
+def trait_refresh() -> list[dict[str, Any]]:
+    """Materialising profile traits (SQL merge) against merge_traits, per workspace size."""
+    import pandas as pd
+    import pyarrow as pa
+
+    from vantage.profiles.traits import merge_traits, trait_values
+    from vantage.segments.profile_traits import refresh_profile_traits
+    from vantage.store.compaction import EVENT_SCHEMA
+    from vantage.store.migrations import migrate
+    from vantage.store.warehouse import connect_store
+
+    out = []
+    for customers in TRAIT_CUSTOMERS:
+        with (
+            tempfile.TemporaryDirectory() as tmp,
+            connect_store(f"duckdb:///{tmp}/bench.duckdb") as store,
+        ):
+            migrate(store)
+            calls = _identify_calls(customers)
+            store.append("events", pa.Table.from_pylist(calls, schema=EVENT_SCHEMA))
+            ids = [("user_id", f"user-{k}") for k in range(customers)]
+            ids += [("anonymous_id", f"dev-{k}") for k in range(customers)]
+            store.append(
+                "identity_map",
+                pd.DataFrame(
+                    {
+                        "id_type": [t for t, _ in ids],
+                        "id_value": [v for _, v in ids],
+                        "customer_id": [f"c{v.split('-')[1]}" for _, v in ids],
+                        "since": [datetime(2025, 1, 1, tzinfo=UTC)] * len(ids),
+                        "reason": ["bench"] * len(ids),
+                    }
+                ),
+            )
+            full = refresh_profile_traits(store)
+            more = _identify_calls(customers // 100, start_seq=len(calls) + 1)
+            store.append("events", pa.Table.from_pylist(more, schema=EVENT_SCHEMA))
+            again = refresh_profile_traits(store)
+            old = None
+            if customers <= 2_000:
+                started = time.perf_counter()
+                merge_traits(trait_values(store))
+                old = time.perf_counter() - started
+            out.append(
+                {
+                    "customers": customers,
+                    "calls": full.events,
+                    "values": full.values,
+                    "rows": full.rows,
+                    "full_s": full.seconds,
+                    "new_calls": again.events,
+                    "incremental_s": again.seconds,
+                    "merge_traits_s": old,
+                }
+            )
+    return out
+
+
+def _trait_table(found: list[dict[str, Any]]) -> str:
+    lines = [
+        "| customers | identify calls | trait values | profile_traits rows | first refresh (s) "
+        "| refresh after 1% more calls (s) | merge_traits in pandas (s) |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in found:
+        old = "-" if r["merge_traits_s"] is None else f"{r['merge_traits_s']:.1f}"
+        lines.append(
+            f"| {r['customers']:,} | {r['calls']:,} | {r['values']:,} | {r['rows']:,} "
+            f"| {r['full_s']:.1f} | {r['incremental_s']:.1f} | {old} |"
+        )
+    return "\n".join(lines)
+
+
+def traits_main() -> None:
+    """Measure the profile traits refresh and write the ``segments-traits`` section."""
+    found = trait_refresh()
+    machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    stamp = datetime.now(UTC).isoformat(timespec="seconds")
+    write_section(
+        "segments-traits",
+        f"Measured {stamp} on {machine} (shared). Profile traits from identify calls "
+        "materialised in `profile_traits` (DuckDB file; three calls per customer from three "
+        "sources, an anonymous device merged into each customer). The refresh reads the new "
+        "calls, then rebuilds the merge with window functions in the warehouse:\n\n"
+        + _trait_table(found),
+    )
+
+
 def main() -> None:
     """Run both parts and write the ``segments`` section of benchmarks/README.md."""
+    traits_main()
     latency = realtime()
     found = lookalikes()
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"

@@ -198,3 +198,50 @@ def test_build_a_segment_and_see_its_size(
     page.wait_for_url(f"{server}/ui/segments/browser_buyers")
     assert int(page.inner_text("#segment-size").replace(",", "")) == size
     visit.context.close()
+
+
+def test_chat_with_the_assistant_from_the_widget_and_ask_the_data(
+    browser: Any, server: str, workspace: WebWorkspace, shots: Path
+) -> None:
+    visit = Visit(browser, server)
+    page = visit.log_in("analyst", workspace.password)
+    page.click("#chat-widget summary")
+    page.fill("#widget-chat-text", "where is my order")
+    page.press("#widget-chat-text", "Enter")
+    reply = page.wait_for_selector("#widget-chat-log .turn.bot .reply")
+    assert reply is not None and "e-mail address" in reply.inner_text()
+    assert page.input_value("#widget-chat-text") == ""
+    page.screenshot(path=str(shots / "chat-widget.png"), full_page=True)
+    page.click("nav >> text=Assistant")
+    page.fill("#ask-question", "total revenue by month")
+    page.click("#ask button[type=submit]")
+    page.wait_for_selector("#ask-shown")
+    assert '"measure": "revenue"' in page.inner_text("#ask-shown")
+    assert page.locator("#answer-table").count() == 0
+    page.click("#ask-run")
+    page.wait_for_selector("#answer-table tbody tr")
+    assert page.locator("#answer-table tbody tr").count() > 2
+    page.screenshot(path=str(shots / "ask.png"), full_page=True)
+    assert visit.hosts == {urlsplit(server).netloc}
+    visit.context.close()
+
+
+def test_summarise_a_pasted_text_on_the_generative_ai_page(
+    browser: Any, server: str, workspace: WebWorkspace, shots: Path
+) -> None:
+    visit = Visit(browser, server)
+    page = visit.log_in("analyst", workspace.password)
+    page.click("nav >> text=Generative AI")
+    text = (
+        "The council approved the new budget on Monday. It includes funding for schools. "
+        "Critics said the plan was rushed. The mayor defended the timetable."
+    )
+    page.fill("#summary-text", text)
+    page.fill("input[name=sentences]", "1")
+    page.click("#summary-form button[type=submit]")
+    page.wait_for_selector("#summary-output .summary")
+    assert page.inner_text("#summary-output .summary") in text
+    assert "extractive" in page.inner_text("#summary-output")
+    page.screenshot(path=str(shots / "genai.png"), full_page=True)
+    assert visit.hosts == {urlsplit(server).netloc}
+    visit.context.close()

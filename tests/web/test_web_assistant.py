@@ -6,6 +6,7 @@ import html
 import re
 
 from fastapi.testclient import TestClient
+from web_workspace import WebWorkspace
 
 from conftest import csrf_of
 
@@ -31,17 +32,23 @@ def test_the_chat_widget_is_on_every_page_for_analysts_only(
     assert viewer.get("/ui/assistant").status_code == 403
 
 
-def test_a_message_gets_the_assistants_reply_and_context_is_kept(analyst: TestClient) -> None:
+def test_a_message_gets_the_assistants_reply_and_context_is_kept(
+    analyst: TestClient, workspace: WebWorkspace
+) -> None:
     first = _send(analyst, "where is my order", "conv1")
     assert "<p>where is my order</p>" in first
-    assert "order_status" in first and "asked" in first
-    assert "e-mail" in first.lower() or "email" in first.lower()
-    hours = _send(analyst, "what are your opening hours", "conv2")
-    assert 'class="reply"' in hours and "opening_hours" in hours or "store_hours" in hours
+    assert "What is the e-mail address on your account?" in first
+    assert "order_status" in first and "outcome-asked" in first
+    second = _send(analyst, workspace.email, "conv1")
+    assert "And the number of any order you placed with us" in second
+    other = _send(analyst, workspace.email, "conv2")
+    assert "And the number of any order" not in other
+    hours = _send(analyst, "what are your opening hours", "conv3")
+    assert "Which store?" in hours and "store_hours" in hours
 
 
 def test_chat_refuses_bad_input_and_viewers(analyst: TestClient, viewer: TestClient) -> None:
-    assert "Invalid text: the message is empty." in _send(analyst, "   ", "conv3")
+    assert "Invalid text: the message is empty." in _send(analyst, "   ", "conv4")
     bad = _send(analyst, "hello", "../other-user")
     assert "Invalid conversation: '../other-user'." in bad
     assert "Use 1-32 letters or digits" in bad

@@ -126,6 +126,8 @@ def _model_card(home: Path) -> None:
                 "logistic": {"roc_auc": 0.69, "pr_auc": 0.25},
             },
             "version": version,
+            "trained_at": f"{version[:4]}-{version[4:6]}-{version[6:8]}T00:00:00+00:00",
+            "as_of": f"{version[:4]}-{version[4:6]}-{version[6:8]}T00:00:00+00:00",
             "path": str(folder),
         }
         (folder / "card.json").write_text(json.dumps(card))

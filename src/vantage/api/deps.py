@@ -239,5 +239,43 @@ def require_role(role: Role) -> Callable[..., Principal]:
     return check
 
 
+READ_METHODS = frozenset({"GET", "HEAD"})
+
+
+def read_access(lowest: Role = "analyst") -> Callable[..., Principal]:
+    """A dependency: ``lowest`` and higher roles may read (GET, HEAD); other methods need admin.
+
+    Args:
+        lowest: The lowest role that may read: ``analyst`` for raw records, ``viewer`` where the
+            route masks personal data for principals without ``see_pii``.
+
+    Raises (from the dependency):
+        ApiError: 401 without a valid token, 403 when the token's role is too low.
+    """
+
+    def check(
+        request: Request,
+        runtime: RuntimeDep,
+        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    ) -> Principal:
+        needed: Role = lowest if request.method in READ_METHODS else "admin"
+        principal = principal_for(runtime, credentials.credentials if credentials else "")
+        if needed == "admin" and principal is not None and principal.role != "admin":
+            raise ApiError(
+                403,
+                "forbidden",
+                f"{request.method} on this endpoint needs the admin role; the token of "
+                f"{principal.username!r} has the {principal.role} role, which may only read "
+                "(GET).",
+                "Use an admin token for changes (`vantage users set-role USER admin`).",
+            )
+        return require_role(needed)(runtime, credentials)
+
+    return check
+
+
 require_admin = require_role("admin")
 AdminDep = Depends(require_admin)
+ReadDep = Depends(read_access("analyst"))
+MaskedReadDep = Depends(read_access("viewer"))
+AnalystDep = Depends(require_role("analyst"))

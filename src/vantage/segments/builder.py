@@ -7,9 +7,9 @@ Example:
     >>> spec.where.any[0].all[0].trait
     'orders_30d'
 
-``&`` is AND, ``|`` is OR, ``~`` is NOT; comparisons on :func:`trait`, :func:`prediction`
-and :func:`prop` give conditions, as do :func:`consent`, :func:`segment`, :func:`lookalike`,
-``event(...).count(...) <op> n`` and ``did(...).not_followed_by(...)``.
+``&`` is AND, ``|`` is OR, ``~`` is NOT; comparisons on :func:`trait`, :func:`profile`,
+:func:`prediction` and :func:`prop` give conditions, as do :func:`consent`, :func:`segment`,
+:func:`lookalike`, ``event(...).count(...) <op> n`` and ``did(...).not_followed_by(...)``.
 """
 
 from __future__ import annotations
@@ -108,6 +108,11 @@ class Field:
 def trait(name: str) -> Field:
     """A computed trait, e.g. ``trait("orders_30d") >= 2``."""
     return Field("trait", name)
+
+
+def profile(name: str) -> Field:
+    """A profile trait from identify calls and imports, e.g. ``profile("city") == "Leeds"``."""
+    return Field("profile", name)
 
 
 def prediction(model: str) -> Field:

@@ -28,6 +28,7 @@ from vantage.segments.spec import (
     Node,
     NotOf,
     PredictionCondition,
+    ProfileCondition,
     SegmentReference,
     SegmentSpec,
     SegmentSpecError,
@@ -35,6 +36,7 @@ from vantage.segments.spec import (
 )
 
 FieldType = Literal["number", "text", "time"]
+ProfileType = Literal["number", "text", "boolean"]
 _TIME = frozenset({"first_seen", "last_seen"})
 _TEXT = frozenset({"first", "last", "most_frequent"})
 _FIX = "Correct that part of the definition (docs/segments.md)."
@@ -58,6 +60,8 @@ class Catalog:
         purposes: Consent purposes.
         segments: Saved segments by name (for references).
         lookalikes: Seed segments with look-alike scores.
+        profile: Profile traits from identify calls and imports (``profile_traits``) -> the
+            type of their values.
     """
 
     traits: Mapping[str, FieldType]
@@ -66,6 +70,7 @@ class Catalog:
     purposes: frozenset[str] = frozenset()
     segments: Mapping[str, SegmentSpec] = field(default_factory=dict)
     lookalikes: frozenset[str] = frozenset()
+    profile: Mapping[str, ProfileType] = field(default_factory=dict)
 
     @classmethod
     def from_traits(cls, traits: Iterable[ComputedTrait], **others: Any) -> Catalog:
@@ -158,6 +163,43 @@ def _check_trait(node: TraitCondition, path: str, catalog: Catalog) -> None:
                 ) from None
 
 
+_EXAMPLES = {"number": "value: 2", "text": 'value: "Leeds"', "boolean": "value: true"}
+
+
+def _check_profile(node: ProfileCondition, path: str, catalog: Catalog) -> None:
+    if node.profile not in catalog.profile:
+        raise _unknown(
+            f"{path}.profile",
+            "profile trait",
+            node.profile,
+            catalog.profile,
+            "Send it in identify calls or imports, then sync (`vantage events sync`); for "
+            "traits computed from events use {'trait': ...}.",
+        )
+    kind = catalog.profile[node.profile]
+    if node.op == "exists":
+        return
+    if node.op == "contains" and kind != "text":
+        raise SegmentSpecError(
+            f"{path}.op: 'contains' needs a text profile trait, but {node.profile!r} is a {kind}.",
+            "Use =, !=, in or not_in (numbers also >, >=, <, <=).",
+        )
+    if kind == "boolean" and node.op in (">", ">=", "<", "<="):
+        raise SegmentSpecError(
+            f"{path}.op: {node.op!r} does not apply to {node.profile!r}, a true/false trait.",
+            "Use = or != with true or false.",
+        )
+    wanted = {"number": (int, float), "text": (str,), "boolean": (bool,)}[kind]
+    for value in node.value if isinstance(node.value, list) else [node.value]:
+        is_bool = isinstance(value, bool)
+        if not isinstance(value, wanted) or (is_bool and kind != "boolean"):
+            raise SegmentSpecError(
+                f"{path}.value: profile trait {node.profile!r} is a {kind}, but the value "
+                f"{value!r} is not.",
+                f"Compare it with a {kind}, e.g. {_EXAMPLES[kind]}.",
+            )
+
+
 def check(spec: SegmentSpec, catalog: Catalog) -> None:
     """Refuse unknown names and type mismatches, naming the node's path.
 
@@ -168,6 +210,8 @@ def check(spec: SegmentSpec, catalog: Catalog) -> None:
     for node, path in walk(spec.where):
         if isinstance(node, TraitCondition):
             _check_trait(node, path, catalog)
+        elif isinstance(node, ProfileCondition):
+            _check_profile(node, path, catalog)
         elif isinstance(node, PredictionCondition) and node.prediction not in catalog.predictions:
             raise _unknown(
                 f"{path}.prediction",
@@ -253,9 +297,9 @@ def _expand(node: Node, path: str, catalog: Catalog, chain: tuple[str, ...]) -> 
 def realtime_blockers(node: Node, catalog: Catalog, path: str = "where") -> list[str]:
     """Why a condition cannot be evaluated from one customer's current state (empty: it can).
 
-    Real-time conditions use traits the live view keeps current, predictions, consent and
-    other segments made only of those. Event counts in windows, sequences and look-alikes
-    need the warehouse's event history.
+    Real-time conditions use traits the live view keeps current, profile traits (as of the
+    last sync), predictions, consent and other segments made only of those. Event counts in
+    windows, sequences and look-alikes need the warehouse's event history.
     """
     reasons: list[str] = []
     for leaf, where in walk(node, path):

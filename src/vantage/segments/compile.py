@@ -31,6 +31,7 @@ from vantage.segments.spec import (
     Node,
     NotOf,
     PredictionCondition,
+    ProfileCondition,
     PropertyCondition,
     SegmentReference,
     SegmentSpec,
@@ -54,6 +55,8 @@ class Sources:
         lookalikes: Look-alike ranks (``seed, customer_id, rank``; None when absent).
         json_text: The store's JSON accessor (text at a path of a JSON text column).
         as_of: The evaluation time (aware).
+        profile: Merged profile traits (``profile_traits``: ``customer_id, trait, text,
+            number, flag``; None when absent).
     """
 
     customers: ir.Table
@@ -63,6 +66,10 @@ class Sources:
     lookalikes: ir.Table | None
     json_text: JsonText
     as_of: datetime
+    profile: ir.Table | None = None
+
+
+PROFILE_COLUMNS = {"number": "number", "text": "text", "boolean": "flag"}
 
 
 def _literal(value: Any, kind: FieldType | None) -> ir.Value:
@@ -122,6 +129,8 @@ class _Compiler:
         if isinstance(node, TraitCondition):
             kind = self.catalog.traits.get(node.trait)
             return compare(ibis._[node.trait], node.op, node.value, kind)
+        if isinstance(node, ProfileCondition):
+            return compare(self._profile(node.profile, node.op), node.op, node.value)
         if isinstance(node, PredictionCondition):
             return compare(self._prediction(node.prediction), node.op, node.value)
         if isinstance(node, ConsentCondition):
@@ -149,6 +158,19 @@ class _Compiler:
         rows = table.filter(table.model == ibis.literal(model))
         latest = rows.group_by("customer_id").aggregate(score=rows.score.argmax(rows.computed_at))
         return self._join(latest, latest.score)
+
+    def _profile(self, name: str, op: str) -> Deferred:
+        table = self.sources.profile
+        if table is None:
+            raise SegmentSpecError(
+                "The warehouse has no profile_traits table.",
+                "Run `vantage init` (migrations) and sync events.",
+            )
+        rows = table.filter(table.trait == ibis.literal(name))
+        if op == "exists":  # any value but JSON null, whatever its type (lists included)
+            return self._join(rows, ibis.ifelse(rows.value == "null", None, rows.value))
+        column = PROFILE_COLUMNS[self.catalog.profile.get(name, "text")]
+        return self._join(rows, rows[column])
 
     def _consent(self, purpose: str) -> Deferred:
         table = self.sources.consent

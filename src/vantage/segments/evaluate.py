@@ -15,7 +15,8 @@ from typing import Any
 
 import pandas as pd
 
-from vantage.segments.catalog import Catalog, FieldType, parse_time
+from vantage.segments.catalog import Catalog, FieldType, ProfileType, parse_time
+from vantage.segments.profile_traits import typed
 from vantage.segments.spec import (
     AllOf,
     AnyOf,
@@ -23,6 +24,7 @@ from vantage.segments.spec import (
     Node,
     NotOf,
     PredictionCondition,
+    ProfileCondition,
     SegmentSpecError,
     TraitCondition,
 )
@@ -36,11 +38,13 @@ class CustomerState:
         traits: Computed trait name -> value (None or absent when unknown).
         predictions: Model name -> latest score.
         consent: Purpose -> current decision.
+        profile: Profile trait (identify calls, imports) -> merged value.
     """
 
     traits: Mapping[str, Any] = field(default_factory=dict)
     predictions: Mapping[str, float] = field(default_factory=dict)
     consent: Mapping[str, bool] = field(default_factory=dict)
+    profile: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
     def from_profile(cls, profile: Mapping[str, Any]) -> CustomerState:
@@ -49,6 +53,7 @@ class CustomerState:
             traits=dict(profile.get("computed_traits", {})),
             predictions={p["model"]: float(p["score"]) for p in profile.get("predictions", [])},
             consent={str(k): bool(v) for k, v in profile.get("consent", {}).items()},
+            profile={str(k): v.get("value") for k, v in profile.get("traits", {}).items()},
         )
 
 
@@ -95,6 +100,16 @@ def compare_value(actual: Any, op: str, value: Any, kind: FieldType | None = Non
     return bool(outcome)
 
 
+def profile_value(value: Any, kind: ProfileType | None) -> Any:
+    """The copy of a profile trait's value that the warehouse compares (None: no such copy).
+
+    A number never equals a text and ``True`` never equals ``1``, as in ``profile_traits``'
+    typed columns.
+    """
+    text, number, flag = typed(value)
+    return {"number": number, "boolean": flag}.get(kind or "text", text)
+
+
 def matches(node: Node, state: CustomerState, catalog: Catalog) -> bool:
     """Whether one customer's state satisfies an (expanded) real-time condition.
 
@@ -111,6 +126,11 @@ def matches(node: Node, state: CustomerState, catalog: Catalog) -> bool:
     if isinstance(node, TraitCondition):
         kind = catalog.traits.get(node.trait)
         return compare_value(state.traits.get(node.trait), node.op, node.value, kind)
+    if isinstance(node, ProfileCondition):
+        actual = state.profile.get(node.profile)
+        if node.op != "exists":  # exists: any value but null, whatever its type
+            actual = profile_value(actual, catalog.profile.get(node.profile))
+        return compare_value(actual, node.op, node.value)
     if isinstance(node, PredictionCondition):
         return compare_value(state.predictions.get(node.prediction), node.op, node.value)
     if isinstance(node, ConsentCondition):

@@ -83,8 +83,14 @@ def typed(value: Any) -> tuple[str | None, float | None, bool | None]:
     return (value, None, None) if isinstance(value, str) else (None, None, None)
 
 
-def _items(value: Any) -> list[str]:
-    return [str(v) for v in (value if isinstance(value, list) else [value])]
+def _traits(message: Any) -> dict[str, Any]:
+    """:func:`traits_of`, with a fast path for flat top-level ``traits`` (the common case)."""
+    context = message.get("context")
+    top = message.get("traits")
+    nested = isinstance(context, dict) and "traits" in context
+    if not nested and type(top) is dict and not any(type(v) is dict for v in top.values()):
+        return top
+    return traits_of(message)
 
 
 def explode(rows: Iterable[Any]) -> pa.Table:
@@ -93,27 +99,35 @@ def explode(rows: Iterable[Any]) -> pa.Table:
     Uses :func:`vantage.profiles.traits.traits_of`, so nested traits are dotted and top-level
     ``traits`` win over ``context.traits`` as everywhere else.
     """
-    columns: dict[str, list[Any]] = {f.name: [] for f in VALUE_SCHEMA}
+    records: list[tuple[Any, ...]] = []
+    add = records.append
+    dumps, loads = orjson.dumps, orjson.loads
     for seq, ts, source, user, device, payload in rows:
-        for trait, value in traits_of(orjson.loads(payload)).items():
-            text = orjson.dumps(value).decode()
+        for trait, value in _traits(loads(payload)).items():
+            text = dumps(value).decode()
             plain, number, flag = typed(value)
-            for name, item in (
-                ("seq", seq),
-                ("timestamp", ts),
-                ("source", source),
-                ("user_id", user),
-                ("anonymous_id", device),
-                ("trait", trait),
-                ("value", text),
-                ("text", plain),
-                ("number", number),
-                ("flag", flag),
-                ("empty", text in EMPTY_VALUES),
-                ("items", _items(value)),
-            ):
-                columns[name].append(item)
-    return pa.table(columns, schema=VALUE_SCHEMA)
+            items = [str(v) for v in value] if isinstance(value, list) else [str(value)]
+            add(
+                (
+                    seq,
+                    ts,
+                    source,
+                    user,
+                    device,
+                    trait,
+                    text,
+                    plain,
+                    number,
+                    flag,
+                    text in EMPTY_VALUES,
+                    items,
+                )
+            )
+    columns = list(zip(*records, strict=True)) if records else [()] * len(VALUE_SCHEMA)
+    return pa.table(
+        [pa.array(c, type=f.type) for c, f in zip(columns, VALUE_SCHEMA, strict=True)],
+        schema=VALUE_SCHEMA,
+    )
 
 
 def append_new_values(store: Store, events: str = "events") -> tuple[int, int]:
@@ -176,17 +190,15 @@ def merged_traits(
         filled=ibis.ifelse(rows.empty, 0, 1).max().over(ibis.window(group_by=group)),
         total=rows.number.sum().over(ibis.window(group_by=group)),
     )
-    pick = (
-        ibis.cases(
-            (ranked.strategy == "first_seen", ranked.first == 0),
-            (
-                ranked.strategy == "non_empty",
-                ibis.ifelse(
-                    ranked.filled == 1, ~ranked.empty & (ranked.last_kind == 0), ranked.last == 0
-                ),
+    pick = ibis.cases(
+        (ranked.strategy == "first_seen", ranked.first == 0),
+        (
+            ranked.strategy == "non_empty",
+            ibis.ifelse(
+                ranked.filled == 1, ~ranked.empty & (ranked.last_kind == 0), ranked.last == 0
             ),
-            else_=ranked.last == 0,
-        )
+        ),
+        else_=ranked.last == 0,
     )
     chosen = ranked.filter(pick)
     is_sum = chosen.strategy == "sum"
@@ -233,7 +245,7 @@ def finish(merged: pa.Table, union: pa.Table) -> pa.Table:
         }
         unions = frame["strategy"] == "union"
         keys = zip(frame.loc[unions, "customer_id"], frame.loc[unions, "trait"], strict=True)
-        frame.loc[unions, "value"] = [found[key] for key in keys]
+        frame.loc[unions, "value"] = [found.get(key, "[]") for key in keys]
     frame = frame.drop(columns=["has_number"])
     schema = store_schema()
     return pa.Table.from_pandas(frame[schema.names], schema=schema, preserve_index=False)

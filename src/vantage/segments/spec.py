@@ -5,6 +5,7 @@ time. Nodes are plain dicts (YAML or JSON), one key naming the kind::
 
     {"all": [...]}   {"any": [...]}   {"not": {...}}
     {"trait": "orders_30d", "op": ">=", "value": 2}
+    {"profile": "city", "op": "=", "value": "Leeds"}
     {"prediction": "propensity_30d", "op": ">", "value": 0.7}
     {"consent": "email_marketing"}
     {"event": "Order Completed", "count": {"op": ">=", "value": 2}, "within": "30d",
@@ -48,7 +49,18 @@ _PATH = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
 _DURATION = re.compile(r"^\s*(\d{1,7})\s*([mhdw])\s*$")
 _MAX_DAYS = 36_600
 _UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
-KINDS = ("all", "any", "not", "trait", "prediction", "consent", "event", "did", "segment")
+KINDS = (
+    "all",
+    "any",
+    "not",
+    "trait",
+    "profile",
+    "prediction",
+    "consent",
+    "event",
+    "did",
+    "segment",
+)
 
 
 class SegmentSpecError(VantageError):
@@ -127,6 +139,23 @@ class TraitCondition(_Node):
 
     @model_validator(mode="after")
     def _value_fits_op(self) -> TraitCondition:
+        _check_value(self.op, self.value)
+        return self
+
+
+class ProfileCondition(_Node):
+    """A profile trait from identify calls and imports (``profile_traits``) compared with a value.
+
+    The value is the merged one (``vantage.profiles.traits.TraitPolicy``: most recent by
+    default) as of the last sync; ``exists`` tests that the customer has a value.
+    """
+
+    profile: Name
+    op: Op = "="
+    value: Scalar | list[Scalar] | None = None
+
+    @model_validator(mode="after")
+    def _value_fits_op(self) -> ProfileCondition:
         _check_value(self.op, self.value)
         return self
 
@@ -238,6 +267,7 @@ class NotOf(_Node):
 
 Leaf: TypeAlias = (
     TraitCondition
+    | ProfileCondition
     | PredictionCondition
     | ConsentCondition
     | EventCondition
@@ -247,6 +277,7 @@ Leaf: TypeAlias = (
 )
 _LEAVES: dict[str, type[_Node]] = {
     "trait": TraitCondition,
+    "profile": ProfileCondition,
     "prediction": PredictionCondition,
     "consent": ConsentCondition,
     "event": EventCondition,

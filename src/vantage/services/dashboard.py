@@ -7,6 +7,7 @@ to the warehouse; nothing here loads every event into Python.
 
 from __future__ import annotations
 
+from collections.abc import MutableMapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -16,6 +17,7 @@ import pandas as pd
 
 from vantage.core.errors import VantageError
 from vantage.core.identifiers import normalise
+from vantage.services.users import Principal
 from vantage.store.warehouse import Store
 
 KNOWN_ID_TYPES = ("email", "phone", "user_id", "crm_id", "loyalty_card")
@@ -155,16 +157,39 @@ def _iso(value: Any) -> str | None:
     return pd.Timestamp(value).isoformat(timespec="seconds")
 
 
-def overview(store: Store, start: date | None = None, end: date | None = None) -> dict[str, Any]:
-    """Everything the Overview page shows for a date range (default: the last 90 days of data)."""
+def overview(
+    store: Store,
+    start: date | None = None,
+    end: date | None = None,
+    *,
+    cache: MutableMapping[tuple[Any, ...], Any] | None = None,
+) -> dict[str, Any]:
+    """Everything the Overview page shows for a date range (default: the last 90 days of data).
+
+    Args:
+        store: The warehouse.
+        start: First day (default: 90 days before ``end``).
+        end: Last day (default: the newest event's).
+        cache: Where to keep the per-day aggregates between calls, keyed by the range and the
+            events' count and newest ``seq`` (so new or erased events recompute them); customer
+            counts and freshness are always read afresh.
+    """
     if not store.has_table("events"):
         raise DashboardError(
             "The warehouse holds no events yet.",
             "Send events or run `vantage demo`, then wait for the sync (or `vantage sync`).",
         )
     days = data_range(store, start, end)
-    per_day = events_per_day(store, days)
-    revenue = revenue_per_day(store, days)
+    fresh = freshness(store)
+    key = ("overview", days.start, days.end, fresh["events"], fresh["last_seq"])
+    found = cache.get(key) if cache is not None else None
+    if found is None:
+        found = (events_per_day(store, days), revenue_per_day(store, days))
+        if cache is not None:
+            for stale in [k for k in list(cache) if k[0] == "overview"]:
+                cache.pop(stale, None)
+            cache[key] = found
+    per_day, revenue = found
     return {
         "start": days.start.isoformat(),
         "end": days.end.isoformat(),
@@ -174,7 +199,7 @@ def overview(store: Store, start: date | None = None, end: date | None = None) -
         "orders_in_range": sum(r["orders"] for r in revenue),
         "events_per_day": per_day,
         "revenue_per_day": revenue,
-        "freshness": freshness(store),
+        "freshness": fresh,
     }
 
 
@@ -274,3 +299,32 @@ def customer_identifiers(store: Store, customer_id: str) -> list[dict[str, Any]]
             "Search by an identifier on the Customers page instead.",
         )
     return rows
+
+
+def masked_profile(principal: Principal, found: dict[str, Any]) -> dict[str, Any]:
+    """A profile as ``principal`` may see it: e-mails, phones and PII traits masked.
+
+    Principals allowed to see PII (analysts, admins, viewers with ``see_pii``) get it unchanged.
+    Identifier values go through :func:`vantage.services.users.show`; traits flagged ``pii``
+    keep their name and provenance but not their value (masked like an identifier of the same
+    name, else replaced by ``***``).
+    """
+    from vantage.services.users import PII_TYPES, mask, show
+
+    if principal.see_pii:
+        return found
+    out = dict(found)
+    out["identifiers"] = [
+        {**i, "id_value": show(principal, str(i.get("id_type")), str(i.get("id_value")))}
+        for i in found.get("identifiers", [])
+    ]
+    traits = {}
+    for name, trait in (found.get("traits") or {}).items():
+        shown = trait
+        if isinstance(trait, dict) and trait.get("pii"):
+            value = trait.get("value")
+            hidden = mask(name, str(value)) if name in PII_TYPES else "***"
+            shown = {**trait, "value": hidden}
+        traits[name] = shown
+    out["traits"] = traits
+    return out

@@ -36,6 +36,21 @@ def _topics(value: Any) -> list[str]:
     return [str(t) for t in parsed] if isinstance(parsed, list) else []
 
 
+def text_version(store: Store) -> tuple[Any, ...]:
+    """A cheap fingerprint of what :func:`text_insights` reads (it changes when they do).
+
+    The scored texts' count and newest timestamp, and the newest text event's ``seq`` (for
+    entities), from two aggregate queries; pages keep the insights until it changes.
+    """
+    if not store.has_table(SCORES_TABLE):
+        return ("none",)
+    scores = store.table(SCORES_TABLE)
+    row = store.execute(scores.aggregate(n=scores.count(), latest=scores.timestamp.max())).iloc[0]
+    events = store.table("events")
+    texts = events.filter(events.event.isin(list(TEXT_EVENTS)))
+    return (int(row["n"]), str(row["latest"]), store.scalar(texts.seq.max()))
+
+
 def text_insights(store: Store, examples: int = 6) -> dict[str, Any]:
     """Sentiment per week, topics (with their growth over the last 30 days), entities, examples.
 
@@ -48,9 +63,7 @@ def text_insights(store: Store, examples: int = 6) -> dict[str, Any]:
     if not store.has_table(SCORES_TABLE):
         return {"available": False}
     scores = store.table(SCORES_TABLE)
-    frame = store.execute(
-        scores.select("timestamp", "event", "text", "sentiment", "sentiment_score", "topics")
-    )
+    frame = store.execute(scores.select("timestamp", "sentiment", "sentiment_score", "topics"))
     if frame.empty:
         return {"available": False}
     frame["week"] = (
@@ -65,7 +78,7 @@ def text_insights(store: Store, examples: int = 6) -> dict[str, Any]:
         "mean_by_week": means.to_dict("records"),
         "topics": _topic_table(frame),
         "entities": _entities(store),
-        "examples": _examples(frame, examples),
+        "examples": _examples(store, examples),
     }
 
 
@@ -96,11 +109,14 @@ def _topic_table(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 def _entities(store: Store, limit_events: int = 5000, top: int = 15) -> list[dict[str, Any]]:
     events = store.table("events")
-    rows = (
-        events.filter(events.event.isin(list(TEXT_EVENTS)))
-        .order_by(ibis.desc("seq"))
-        .limit(limit_events)
-    )
+    texts = events.filter(events.event.isin(list(TEXT_EVENTS)))
+    # The newest events' lowest seq first, then only their payloads: a range filter on seq skips
+    # most of the table, where ORDER BY ... LIMIT would read every text event's payload.
+    newest = texts.order_by(ibis.desc("seq")).limit(limit_events)
+    lowest = store.scalar(newest.seq.min())
+    if lowest is None:
+        return []
+    rows = texts.filter(texts.seq >= lowest)
     found = store.execute(
         rows.select(entities=store.json_text(rows.payload, ["properties", "entities"]))
     )
@@ -120,14 +136,14 @@ def _entities(store: Store, limit_events: int = 5000, top: int = 15) -> list[dic
     ]
 
 
-def _examples(frame: pd.DataFrame, n: int) -> list[dict[str, Any]]:
-    newest = frame.sort_values("timestamp", ascending=False)
-    picked = pd.concat(
-        [
-            newest[newest["sentiment"] == "negative"].head(n // 2),
-            newest[newest["sentiment"] == "positive"].head(n - n // 2),
-        ]
-    )
+def _examples(store: Store, n: int) -> list[dict[str, Any]]:
+    """The newest negative and positive texts (two small queries, not every text)."""
+    scores = store.table(SCORES_TABLE)
+    cols = ("timestamp", "event", "text", "sentiment", "sentiment_score")
+    picked = []
+    for label, count in (("negative", n // 2), ("positive", n - n // 2)):
+        newest = scores.filter(scores.sentiment == label).order_by(ibis.desc("timestamp"))
+        picked += store.execute(newest.select(*cols).limit(count)).to_dict("records")
     return [
         {
             "timestamp": pd.Timestamp(r["timestamp"]).isoformat(timespec="minutes"),
@@ -136,7 +152,7 @@ def _examples(frame: pd.DataFrame, n: int) -> list[dict[str, Any]]:
             "score": round(float(r["sentiment_score"]), 3),
             "text": str(r["text"])[:400],
         }
-        for r in picked.to_dict("records")
+        for r in picked
     ]
 
 

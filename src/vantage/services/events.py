@@ -57,7 +57,11 @@ def failed(ctx: ServiceContext, limit: int = 50, source: str | None = None) -> l
 
 
 def compact_and_sync(ctx: ServiceContext) -> dict[str, Any]:
-    """Compact the event log into Parquet, load new events into the warehouse, record consent."""
+    """Compact the event log into Parquet, load new events into the warehouse, record consent.
+
+    Profile traits from the new identify calls are then merged into ``profile_traits``.
+    """
+    from vantage.services.segments_profile import refresh_traits
     from vantage.services.warehouse import open_warehouse
     from vantage.store.lake_sync import sync_events
 
@@ -69,6 +73,7 @@ def compact_and_sync(ctx: ServiceContext) -> dict[str, Any]:
         "compaction": asdict(compaction),
         "sync": asdict(synced),
         "consent_decisions": consent,
+        "profile_traits": refresh_traits(ctx).as_dict(),
     }
 
 
@@ -92,7 +97,12 @@ def maintain(home: str, store_url: str | None = None) -> dict[str, Any]:
     result = compact_and_sync(ctx)
     from vantage.services.identity import refresh
 
-    result["identity_merges"] = refresh(ctx).merges
+    identities = refresh(ctx)
+    result["identity_merges"] = identities.merges
+    if identities.events:  # new customers and merges: their trait values resolve only now
+        from vantage.services.segments_profile import refresh_traits
+
+        result["profile_traits"] = refresh_traits(ctx).as_dict()
     return result
 
 

@@ -42,10 +42,12 @@ from vantage.segments.spec import (
 )
 from vantage.services.context import ServiceContext
 from vantage.services.realtime_bus import MembershipChange
+from vantage.services.segments_profile import profile_types
 from vantage.services.warehouse import open_warehouse
 from vantage.store.migrations import (
     CONSENT_LEDGER_TABLE,
     PREDICTIONS_TABLE,
+    PROFILE_TRAITS_TABLE,
     SEGMENT_HISTORY_TABLE,
     SEGMENT_LOOKALIKES_TABLE,
     SEGMENT_MEMBERSHIP_TABLE,
@@ -136,6 +138,7 @@ def build_catalog(
         purposes=frozenset(DEFAULT_PURPOSES) | _distinct(store, CONSENT_LEDGER_TABLE, "purpose"),
         segments=specs,
         lookalikes=_distinct(store, SEGMENT_LOOKALIKES_TABLE, "seed"),
+        profile=profile_types(store),
     )
 
 
@@ -162,6 +165,9 @@ def sources(store: Store, as_of: datetime, traits: Sequence[ComputedTrait]) -> S
         lookalikes=store.table(SEGMENT_LOOKALIKES_TABLE),
         json_text=store.json_text,
         as_of=as_of,
+        profile=store.table(PROFILE_TRAITS_TABLE)
+        if store.has_table(PROFILE_TRAITS_TABLE)
+        else None,
     )
 
 

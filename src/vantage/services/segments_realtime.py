@@ -28,16 +28,28 @@ from vantage.profiles.customer_traits import CustomerEvent, evaluate_traits
 from vantage.profiles.live_counters import overlay
 from vantage.segments.catalog import Catalog, expand, walk
 from vantage.segments.evaluate import CustomerState, matches
-from vantage.segments.spec import ConsentCondition, Node, PredictionCondition, TraitCondition
+from vantage.segments.spec import (
+    ConsentCondition,
+    Node,
+    PredictionCondition,
+    ProfileCondition,
+    TraitCondition,
+)
 from vantage.services.live import LiveEvent, LiveProfiles
 from vantage.services.realtime_bus import MembershipChange, RealtimeBus
 from vantage.services.segments import apply_changes, build_catalog, current_members
+from vantage.services.segments_profile import profile_values
 from vantage.services.warehouse import open_warehouse
 from vantage.store.migrations import CONSENT_LEDGER_TABLE, PREDICTIONS_TABLE
 from vantage.store.warehouse import Store
 
 StateReader = Callable[[Store, Sequence[str], frozenset[str]], Mapping[str, CustomerState]]
-_KINDS = {TraitCondition: "trait", PredictionCondition: "prediction", ConsentCondition: "consent"}
+_KINDS = {
+    TraitCondition: "trait",
+    ProfileCondition: "profile",
+    PredictionCondition: "prediction",
+    ConsentCondition: "consent",
+}
 # Seconds before customers whose evaluation found the warehouse busy are tried again.
 _RETRY_S = 1.0
 
@@ -48,20 +60,22 @@ def live_states(
     customers: Sequence[str],
     as_of: datetime | None = None,
     *,
-    needs: frozenset[str] = frozenset({"trait", "prediction", "consent"}),
+    needs: frozenset[str] = frozenset({"trait", "profile", "prediction", "consent"}),
 ) -> dict[str, CustomerState]:
     """The current state of some customers, as the live profile would show it.
 
     Computed traits are evaluated from the customers' warehouse events and overlaid with the
     live counters of the events the warehouse does not have yet; predictions are each model's
-    latest score; consent is the latest decision per purpose across the customer's identifiers.
+    latest score; consent is the latest decision per purpose across the customer's identifiers;
+    profile traits are the merged ``profile_traits`` rows (as of the last sync), as in batch.
 
     Args:
         live: The live view.
         store: The open warehouse.
         customers: The customers to read.
         as_of: The time traits are evaluated at (now by default).
-        needs: Which parts to read (``trait``, ``prediction``, ``consent``); the others are
+        needs: Which parts to read (``trait``, ``profile``, ``prediction``, ``consent``); the
+            others are
             left empty, saving their queries.
     """
     moment = as_of or datetime.now(UTC)
@@ -77,6 +91,7 @@ def live_states(
         synced = _customer_events(store, by_user, by_device, mine)
     scores = _predictions(store, customers) if "prediction" in needs else {}
     decisions = _consent(store, owner) if "consent" in needs else {}
+    profiles = profile_values(store, customers) if "profile" in needs else {}
     states = {}
     for customer in customers:
         traits: dict[str, object] = {}
@@ -88,6 +103,7 @@ def live_states(
             traits=traits,
             predictions=scores.get(customer, {}),
             consent=decisions.get(customer, {}),
+            profile=profiles.get(customer, {}),
         )
     return states
 

@@ -19,6 +19,7 @@ from vantage.core.settings import Settings
 from vantage.web import (
     pages_assistant,
     pages_data,
+    pages_genai,
     pages_main,
     pages_models,
     pages_segments,
@@ -185,6 +186,13 @@ def install_web(app: FastAPI, settings: Settings) -> None:
     app.add_exception_handler(PageForbiddenError, _forbidden)
     app.add_exception_handler(CsrfError, _csrf_failed)
     app.include_router(router)
-    for module in (pages_main, pages_segments, pages_models, pages_data, pages_assistant):
+    for module in (
+        pages_main,
+        pages_segments,
+        pages_models,
+        pages_data,
+        pages_assistant,
+        pages_genai,
+    ):
         app.include_router(module.router)
     app.mount("/ui/static", StaticFiles(directory=str(STATIC)), name="ui-static")

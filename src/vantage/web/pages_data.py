@@ -35,8 +35,12 @@ def _series(
 
 @router.get("/text")
 def text(request: Request, session: Viewer) -> HTMLResponse:
-    """Sentiment over time, topics and their growth, entities and example texts."""
-    data = with_store(request, insights.text_insights)
+    """Sentiment over time, topics and their growth, entities and example texts.
+
+    The insights are computed once per version of the scored texts (:func:`text_version`) and
+    kept in memory, so later visits only pay for the version check.
+    """
+    data = with_store(request, lambda store: _cached_text(request, store))
     figures = {}
     if data.get("available"):
         figures["weekly"] = line_figure(
@@ -53,6 +57,18 @@ def text(request: Request, session: Viewer) -> HTMLResponse:
             [t["topic"] for t in top], [t["texts"] for t in top], title="Texts per topic"
         )
     return page(request, "text.html", session, data=data, figures=figures, charts=bool(figures))
+
+
+def _cached_text(request: Request, store: Any) -> dict[str, Any]:
+    cache = web_state(request).cache
+    key = ("text", *insights.text_version(store))
+    found: dict[str, Any] | None = cache.get(key)
+    if found is None:
+        found = insights.text_insights(store)
+        for stale in [k for k in list(cache) if k[0] == "text" and k != key]:
+            cache.pop(stale, None)
+        cache[key] = found
+    return found
 
 
 @router.get("/vision")

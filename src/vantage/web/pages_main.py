@@ -44,7 +44,10 @@ def overview(
     """Customers, identified share, events per day by source, revenue and data freshness."""
     try:
         first, last = parse_date("start", start), parse_date("end", end)
-        data = with_store(request, lambda store: dashboard.overview(store, first, last))
+        cache = web_state(request).cache
+        data = with_store(
+            request, lambda store: dashboard.overview(store, first, last, cache=cache)
+        )
     except VantageError as exc:
         return error_page(request, session, exc)
     return page(

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 
+import pandas as pd
+import pyarrow as pa
 import pytest
 from segment_helpers import add_consent, add_predictions, members
 
 from postgres_server import PostgresServer, find_bin_dir, in_ci
+from vantage.profiles.traits import TraitPolicy
+from vantage.segments.profile_traits import refresh_profile_traits
 from vantage.solutions.features.sample import load_sample_shop
+from vantage.store.compaction import EVENT_SCHEMA
+from vantage.store.migrations import PROFILE_TRAITS_TABLE
 from vantage.store.warehouse import IbisStore, connect_store
 
 pytestmark = pytest.mark.postgres
@@ -64,3 +72,40 @@ def test_duckdb_and_postgresql_agree(postgres: IbisStore) -> None:
     for where in CONDITIONS:
         spec = {"name": "s", "where": where}
         assert members(postgres, spec) == members(duck, spec), where
+
+
+def test_profile_traits_are_merged_alike_on_duckdb_and_postgresql(postgres: IbisStore) -> None:
+    policy = TraitPolicy(strategies={"points": "sum", "tags": "union", "first": "first_seen"})
+    calls = [
+        ("u1", {"city": "Leeds", "points": 2, "tags": ["a", "b"], "first": "x", "nick": ""}),
+        ("u2", {"city": "York", "points": 1.5, "tags": "c", "vip": True}),
+        ("u1", {"city": "O'Hara; DROP TABLE events", "points": 3, "tags": ["b"], "first": "y"}),
+        ("u3", {"address": {"city": "Bath"}, "nick": "Al"}),
+    ]
+    tables = []
+    duck = connect_store("duckdb://:memory:")
+    load_sample_shop(duck, customers=20, seed=3)
+    for store in (postgres, duck):
+        last = int(store.scalar(store.table("events").seq.max()))
+        rows = [
+            {
+                "seq": last + n,
+                "message_id": f"id-{n}",
+                "source": "crm",
+                "type": "identify",
+                "event": None,
+                "user_id": user,
+                "anonymous_id": None,
+                "timestamp": datetime(2025, 7, 1, tzinfo=UTC) + timedelta(minutes=n),
+                "received_at": datetime(2025, 7, 1, tzinfo=UTC),
+                "payload": json.dumps({"traits": traits}),
+            }
+            for n, (user, traits) in enumerate(calls, start=1)
+        ]
+        store.append("events", pa.Table.from_pylist(rows, schema=EVENT_SCHEMA))
+        refresh_profile_traits(store, policy)
+        frame = store.execute(store.table(PROFILE_TRAITS_TABLE)).drop(columns=["updated_at"])
+        tables.append(frame.sort_values(["customer_id", "trait"]).reset_index(drop=True))
+    duck.close()
+    assert len(tables[0]) == 11
+    pd.testing.assert_frame_equal(tables[0], tables[1], check_dtype=False)

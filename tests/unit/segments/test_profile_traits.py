@@ -37,12 +37,14 @@ VALUES = st.one_of(
     st.sampled_from(["", "Leeds", "York", "x'; DROP TABLE events; --"]),
     st.lists(st.sampled_from(["vip", "new", 1, True]), max_size=3),
     st.just({}),
+    st.dictionaries(st.sampled_from(["x", "y"]), st.integers(0, 3), max_size=2),
 )
 CALLS = st.lists(
     st.tuples(
         st.sampled_from(["u1", "u2", "u3"]),
         st.integers(0, 3),  # hours after T0: ties on the timestamp are broken by seq
         st.dictionaries(st.sampled_from(["a", "b", "c", "d", "e", "f"]), VALUES, min_size=1),
+        st.dictionaries(st.sampled_from(["a", "c", "g"]), VALUES, max_size=2),  # context.traits
     ),
     min_size=1,
     max_size=25,
@@ -56,8 +58,13 @@ def store() -> Iterator[IbisStore]:
         yield opened
 
 
-def _event(seq: int, user: str | None, anon: str | None, hours: int, traits: Any) -> dict[str, Any]:
+def _event(
+    seq: int, user: str | None, anon: str | None, hours: int, traits: Any, context: Any = None
+) -> dict[str, Any]:
     ts = T0 + timedelta(hours=hours)
+    message = {"type": "identify", "traits": traits}
+    if context:
+        message["context"] = {"traits": context}
     return {
         "seq": seq,
         "message_id": f"m{seq}",
@@ -68,7 +75,7 @@ def _event(seq: int, user: str | None, anon: str | None, hours: int, traits: Any
         "anonymous_id": anon,
         "timestamp": ts,
         "received_at": ts,
-        "payload": json.dumps({"type": "identify", "traits": traits}),
+        "payload": json.dumps(message),
     }
 
 
@@ -86,12 +93,12 @@ def _identity(rows: dict[str, str]) -> pd.DataFrame:
 
 def _reset(store: IbisStore, events: list[dict[str, Any]], ids: pd.DataFrame) -> None:
     for name in ("events", "identity_map", PROFILE_TRAIT_VALUES_TABLE, PROFILE_TRAITS_TABLE):
-        store.delete_where(name, lambda t: ibis_true(t))
+        store.delete_where(name, _everything)
     store.append("events", pa.Table.from_pylist(events, schema=EVENT_SCHEMA))
     store.append("identity_map", ids)
 
 
-def ibis_true(table: Any) -> Any:
+def _everything(table: Any) -> Any:
     return table[table.columns[0]].isnull() | table[table.columns[0]].notnull()
 
 
@@ -114,10 +121,13 @@ def _same(left: Any, right: Any) -> bool:
     return bool(left == right) and type(left) is type(right)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=25, deadline=None)
 @given(calls=CALLS)
 def test_materialised_traits_agree_with_merge_traits(store: IbisStore, calls: list[Any]) -> None:
-    events = [_event(i + 1, user, None, hours, traits) for i, (user, hours, traits) in enumerate(calls)]
+    events = [
+        _event(i + 1, user, None, hours, traits, context)
+        for i, (user, hours, traits, context) in enumerate(calls)
+    ]
     ids = _identity({"u1": "c1", "u2": "c2", "u3": "c1"})  # u3 merged into c1
     _reset(store, events, ids)
     refresh_profile_traits(store, POLICY)
@@ -139,7 +149,7 @@ def test_refresh_is_incremental_and_follows_identity_merges(store: IbisStore) ->
     ]
     _reset(store, first, _identity({"u1": "c1"}))
     report = refresh_profile_traits(store)
-    assert (report.events, report.values, report.rows) == (1, 2, 2)
+    assert (report.events, report.values, report.rows) == (2, 4, 2)  # dev-9 not resolved yet
     device = pd.DataFrame(
         {
             "id_type": ["anonymous_id"],
@@ -159,7 +169,7 @@ def test_refresh_is_incremental_and_follows_identity_merges(store: IbisStore) ->
     table = store.execute(store.table(PROFILE_TRAITS_TABLE)).set_index("trait")
     assert table.loc["city", "text"] == "Leeds" and table.loc["city", "customer_id"] == "c1"
     assert table.loc["points", "number"] == 4.0 and bool(table.loc["marketing_opt_in", "flag"])
-    assert len(store.execute(store.table(PROFILE_TRAIT_VALUES_TABLE))) == 4
+    assert len(store.execute(store.table(PROFILE_TRAIT_VALUES_TABLE))) == 5
 
 
 def test_explode_types_values_and_marks_empty_ones() -> None:

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
 
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 from vantage.segments.builder import consent, event, prediction, segment, trait
 from vantage.segments.lookalike import LookalikeModel
+from vantage.segments.spec import load_spec
 from vantage.services import segments
 from vantage.services.context import ServiceContext
 from vantage.services.models import write_predictions
@@ -18,6 +21,7 @@ from vantage.services.segments_demo import demo_segments_step, example_specs
 from vantage.services.segments_lookalike import LookalikeError, lookalike
 from vantage.services.warehouse import open_warehouse
 from vantage.solutions.features.sample import load_sample_shop
+from vantage.store.compaction import EVENT_SCHEMA
 
 AS_OF = datetime(2025, 6, 30, tzinfo=UTC)
 
@@ -125,9 +129,32 @@ def test_lookalike_saves_a_segment_of_the_closest_non_members(ctx: ServiceContex
 
 def test_demo_step_creates_the_example_segments(ctx: ServiceContext) -> None:
     specs = example_specs()
-    assert any(s.realtime for s in specs) and len(specs) == 4
+    assert any(s.realtime for s in specs) and len(specs) == 5
+    with open_warehouse(ctx.settings) as store:
+        last = int(store.scalar(store.table("events").seq.max()))
+        rows = [
+            {
+                "seq": last + i,
+                "message_id": f"crm-{i}",
+                "source": "crm",
+                "type": "identify",
+                "event": None,
+                "user_id": f"u{i}",
+                "anonymous_id": None,
+                "timestamp": AS_OF,
+                "received_at": AS_OF,
+                "payload": json.dumps({"traits": {"preferred_store": "S01" if i < 6 else "S05"}}),
+            }
+            for i in range(1, 10)
+        ]
+        store.append("events", pa.Table.from_pylist(rows, schema=EVENT_SCHEMA))
     run = SimpleNamespace(ctx=ctx, facts={})
     summary = demo_segments_step(run)
     assert set(run.facts["segments"]) == {s.name for s in specs}
+    (store_spec,) = [s for s in specs if s.name == "store_regulars_emailable"]
+    regulars = segments.preview(ctx, load_spec({"name": "s", "where": store_spec.where}))
+    assert run.facts["segments"]["store_regulars_emailable"] == regulars.size
+    london = load_spec({"name": "s", "where": {"profile": "preferred_store", "value": "S01"}})
+    assert segments.preview(ctx, london, sample=9).sample == [f"c{i}" for i in range(1, 6)]
     assert "frequent_buyers" in summary
     assert {s["name"] for s in segments.list_segments(ctx)} == {s.name for s in specs}

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel
 
-from vantage.api.deps import AdminDep, RuntimeDep
+from vantage.api.deps import ReadDep, RuntimeDep
 from vantage.api.errors import from_vantage_error
 from vantage.api.schemas import ErrorBody
 from vantage.services import models as model_service
@@ -17,7 +17,7 @@ from vantage.services.warehouse import open_warehouse
 router = APIRouter(
     prefix="/v1/models",
     tags=["models"],
-    dependencies=[AdminDep],
+    dependencies=[ReadDep],
     responses={401: {"model": ErrorBody, "description": "Missing or wrong admin token."}},
 )
 NAME = Path(pattern=r"^[a-z][a-z0-9_]{0,62}$", description="Model name, e.g. clv_90d.")

@@ -8,7 +8,7 @@ from typing import Any, Literal
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from vantage.api.deps import AdminDep
+from vantage.api.deps import AnalystDep
 from vantage.api.errors import from_vantage_error
 from vantage.api.schemas import ErrorBody
 from vantage.core.errors import VantageError
@@ -16,7 +16,7 @@ from vantage.core.errors import VantageError
 router = APIRouter(
     prefix="/v1/forecast",
     tags=["forecast"],
-    dependencies=[AdminDep],
+    dependencies=[AnalystDep],
     responses={
         401: {"model": ErrorBody, "description": "Missing or wrong admin token."},
         422: {"model": ErrorBody, "description": "The series or the options are invalid."},

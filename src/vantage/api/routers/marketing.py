@@ -8,7 +8,7 @@ from typing import TypeVar
 from fastapi import APIRouter
 from pydantic import BaseModel, Field, model_validator
 
-from vantage.api.deps import AdminDep, RuntimeDep
+from vantage.api.deps import ReadDep, RuntimeDep
 from vantage.api.errors import from_vantage_error
 from vantage.api.schemas import ErrorBody
 from vantage.core.errors import VantageError
@@ -17,7 +17,7 @@ from vantage.services.context import ServiceContext
 router = APIRouter(
     prefix="/v1/marketing",
     tags=["marketing"],
-    dependencies=[AdminDep],
+    dependencies=[ReadDep],
     responses={
         401: {"model": ErrorBody, "description": "Missing or wrong admin token."},
         404: {"model": ErrorBody, "description": "Nothing computed yet for this workspace."},

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
-from vantage.api.deps import AdminDep, RuntimeDep
+from vantage.api.deps import AnalystDep, RuntimeDep
 from vantage.api.errors import from_vantage_error
 from vantage.api.schemas import ErrorBody
 from vantage.core.errors import VantageError
@@ -16,7 +16,7 @@ from vantage.core.errors import VantageError
 router = APIRouter(
     prefix="/v1/nlp",
     tags=["nlp"],
-    dependencies=[AdminDep],
+    dependencies=[AnalystDep],
     responses={
         401: {"model": ErrorBody, "description": "Missing or wrong admin token."},
         404: {"model": ErrorBody, "description": "No saved model of that name."},

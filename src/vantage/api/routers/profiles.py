@@ -1,4 +1,8 @@
-"""Profiles API (admin token: profiles hold personal data): the single customer view."""
+"""Profiles API: the single customer view.
+
+Analysts and admins read profiles as they are; viewers get e-mails, phones and PII traits masked
+(unless allowed to see PII) and no event timeline (raw payloads cannot be masked).
+"""
 
 from __future__ import annotations
 
@@ -7,23 +11,27 @@ from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Query
 
-from vantage.api.deps import AdminDep, Runtime, RuntimeDep
+from vantage.api.deps import AnalystDep, MaskedReadDep, Runtime, RuntimeDep
 from vantage.api.errors import ApiError, from_vantage_error
 from vantage.api.schemas import ErrorBody
 from vantage.services import profiles as profile_service
+from vantage.services.dashboard import masked_profile
+from vantage.services.users import Principal
 from vantage.services.warehouse import open_warehouse
 from vantage.store.warehouse import Store
 
 router = APIRouter(
     prefix="/v1/profiles",
     tags=["profiles"],
-    dependencies=[AdminDep],
+    dependencies=[MaskedReadDep],
     responses={
         401: {"model": ErrorBody, "description": "Missing or wrong admin token."},
         404: {"model": ErrorBody, "description": "No such customer or identifier."},
     },
 )
 LOOKUP_TYPES = ("email", "phone", "user_id", "anonymous_id")
+Reader = Annotated[Principal, MaskedReadDep]
+Analyst = Annotated[Principal, AnalystDep]
 T = TypeVar("T")
 
 
@@ -45,6 +53,7 @@ def _live(work: Callable[[], T]) -> T:
 @router.get("", summary="Find a profile by any identifier")
 def lookup(
     runtime: RuntimeDep,
+    reader: Reader,
     email: Annotated[str | None, Query(description="E-mail address (any case).")] = None,
     phone: Annotated[str | None, Query(description="Phone number (any notation).")] = None,
     user_id: Annotated[str | None, Query(description="Your user id.")] = None,
@@ -70,16 +79,16 @@ def lookup(
     [(kind, value)] = given.items()
     live = runtime.live
     if live is not None:
-        return _live(lambda: live.lookup(kind, value))
+        return masked_profile(reader, _live(lambda: live.lookup(kind, value)))
 
     def work(store: Store) -> dict[str, Any]:
         return profile_service.profile(store, profile_service.find_customer(store, kind, value))
 
-    return _with_store(runtime, work)
+    return masked_profile(reader, _with_store(runtime, work))
 
 
 @router.get("/{customer_id}", summary="One customer's profile")
-def get_profile(customer_id: str, runtime: RuntimeDep) -> dict[str, Any]:
+def get_profile(customer_id: str, runtime: RuntimeDep, reader: Reader) -> dict[str, Any]:
     """Identifiers (and why they belong together), traits with their sources, computed traits.
 
     With real time on (the default), identities and windowed counters include events received
@@ -87,14 +96,16 @@ def get_profile(customer_id: str, runtime: RuntimeDep) -> dict[str, Any]:
     """
     live = runtime.live
     if live is not None:
-        return _live(lambda: live.profile(customer_id))
-    return _with_store(runtime, lambda store: profile_service.profile(store, customer_id))
+        return masked_profile(reader, _live(lambda: live.profile(customer_id)))
+    found = _with_store(runtime, lambda store: profile_service.profile(store, customer_id))
+    return masked_profile(reader, found)
 
 
 @router.get("/{customer_id}/events", summary="One customer's event timeline, newest first")
 def get_timeline(
     customer_id: str,
     runtime: RuntimeDep,
+    _analyst: Analyst,
     limit: Annotated[int, Query(ge=1, le=500, description="Events per page.")] = 50,
     before_seq: Annotated[
         int | None, Query(ge=1, le=2**63 - 1, description="next_before_seq of the previous page.")

@@ -7,14 +7,14 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field
 
-from vantage.api.deps import AdminDep, RuntimeDep
+from vantage.api.deps import ReadDep, RuntimeDep
 from vantage.api.errors import from_vantage_error
 from vantage.api.schemas import ErrorBody
 from vantage.services.context import ServiceContext
 
 router = APIRouter(
     tags=["models"],
-    dependencies=[AdminDep],
+    dependencies=[ReadDep],
     responses={
         401: {"model": ErrorBody, "description": "Missing or wrong admin token."},
         404: {"model": ErrorBody, "description": "No such customer or product, or no orders."},

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from vantage.api.deps import AdminDep, RuntimeDep
+from vantage.api.deps import ReadDep, RuntimeDep
 from vantage.api.errors import from_vantage_error
 from vantage.api.schemas import ErrorBody
 from vantage.core.errors import VantageError
@@ -16,7 +16,7 @@ from vantage.services.context import ServiceContext
 
 router = APIRouter(
     tags=["segments"],
-    dependencies=[AdminDep],
+    dependencies=[ReadDep],
     responses={
         401: {"model": ErrorBody, "description": "Missing or wrong admin token."},
         422: {"model": ErrorBody, "description": "Invalid definition; the message names the path."},

@@ -108,3 +108,20 @@ def test_bad_messages_and_options_name_the_field(fake_llm: FakeOpenAI) -> None:
     with pytest.raises(BackendError, match="messages is empty"):
         llm.complete([])
     assert Message(role="user", content="x").role == "user"
+
+
+def test_plain_prompt_puts_answers_after_their_prompts() -> None:
+    from vantage.solutions.genai.backends.local import plain_prompt
+
+    text = plain_prompt(
+        [
+            Message(role="system", content="Describe products."),
+            Message(role="user", content="Product: Mug\nDescription:"),
+            Message(role="assistant", content="A white mug."),
+            Message(role="user", content="Product: Cup\nDescription:"),
+        ]
+    )
+    assert text == (
+        "Describe products.\n\nProduct: Mug\nDescription: A white mug.\n\nProduct: Cup\n"
+        "Description:"
+    )

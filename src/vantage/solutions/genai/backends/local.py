@@ -27,9 +27,20 @@ _LOAD_LOCK = threading.Lock()
 
 
 def plain_prompt(messages: list[Message]) -> str:
-    """Messages as plain text for base models: system text first, then the turns."""
-    parts = [m.content.strip() for m in messages]
-    return "\n\n".join(p for p in parts if p)
+    """Messages as plain text for base models (few-shot continuation).
+
+    Blocks are separated by blank lines; an assistant answer follows its user prompt on the
+    same line (``... Description: <answer>``), so the model learns to answer right after the
+    prompt's last word and a blank line ends the answer.
+    """
+    parts: list[str] = []
+    for m in messages:
+        text = m.content.strip()
+        if m.role == "assistant" and parts:
+            parts[-1] = f"{parts[-1]} {text}"
+        elif text:
+            parts.append(text)
+    return "\n\n".join(parts)
 
 
 class TransformersBackend(LLMBackend):
