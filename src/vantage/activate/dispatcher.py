@@ -3,7 +3,8 @@
 Each destination has its own :class:`DestinationWorker` (a time-ordered queue and its own
 threads), so a slow or failing endpoint only ever delays its own deliveries. A delivery is
 written to the outbox (:class:`~vantage.activate.state.ActivationState`) before it is queued,
-consent for the destination's purpose is checked right before each send, and a failed attempt
+consent for the destination's purpose (and for the purpose of a personalised message in the
+payload, ``message.purpose``) is checked right before each send, and a failed attempt
 is retried after an exponential backoff with full jitter (a uniform wait between 0 and
 ``min(cap, base * 2 ** (attempt - 1))``, which spreads retries of many deliveries apart).
 Deliveries still failing after ``max_attempts`` become dead letters, kept with their payload
@@ -202,6 +203,16 @@ class DestinationWorker:
                 status="blocked",
                 attempts=delivery.attempts,
                 error=f"no consent for purpose {delivery.purpose!r}",
+            )
+            return "blocked"
+        message = (delivery.payload or {}).get("message")
+        purpose = message.get("purpose") if isinstance(message, dict) else None
+        if isinstance(purpose, str) and not self.allowed(delivery.customer_id, purpose):
+            self.state.update(
+                delivery.id,
+                status="blocked",
+                attempts=delivery.attempts,
+                error=f"no consent for purpose {purpose!r} of the message",
             )
             return "blocked"
         attempt_no = delivery.attempts + 1

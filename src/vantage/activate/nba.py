@@ -17,6 +17,10 @@ A catalogue (YAML) lists offers, messages and content::
         segments: [vip]           # optional: member of every one (real-time segments)
         consent: email_marketing  # optional: the customer must have consented
         caps: {per_customer: 1, per: 7d, total: 1000}
+      - name: come-back
+        kind: message
+        value: 5.0
+        message: {channel: email, goal: win back}   # the decision carries the written message
 
 Each eligible action's expected value is ``p * value - cost``. ``p`` is, in order, the uplift
 score (the incremental probability, when ``score.uplift`` names a model with a score for the
@@ -24,6 +28,9 @@ customer), the model's score (``score.model``), or the action's observed convers
 treated customers smoothed towards ``base_rate`` (popularity); the basis is reported with each
 decision. Customers in the control group (a stable hash of their id) are assigned no action, but
 the action they would have had is logged so ``vantage nba report`` compares like with like.
+
+An action with ``message`` is only eligible for customers who may be messaged on its channel
+(:attr:`CustomerView.channels`); the service then writes the message (``vantage.services``).
 """
 
 from __future__ import annotations
@@ -35,10 +42,16 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from vantage.activate.conditions import MISSING, compare, lookup
-from vantage.activate.specs import NAME_PATTERN, Op, parse_duration, validation_problem
+from vantage.activate.specs import (
+    NAME_PATTERN,
+    MessageSpec,
+    Op,
+    parse_duration,
+    validation_problem,
+)
 from vantage.core.errors import ConfigError
 
 _PRIOR_WEIGHT = 20.0
@@ -91,7 +104,19 @@ class Action(_Model):
     segments: list[str] = Field(default_factory=list)
     consent: str | None = None
     recommend: bool = Field(False, description="Attach the customer's top recommended product.")
+    message: MessageSpec | None = Field(
+        None, description="Write the customer's personalised message (kind message only)."
+    )
     caps: Caps = Caps()
+
+    @model_validator(mode="after")
+    def _message_kind(self) -> Action:
+        if self.message is not None and self.kind != "message":
+            raise ValueError(
+                f"message is set on action {self.name!r} of kind {self.kind}; "
+                "only actions of kind message carry a message (set kind: message)"
+            )
+        return self
 
 
 class Catalogue(_Model):
@@ -156,6 +181,7 @@ class CustomerView:
         segments: Segments the customer belongs to.
         consent: Purpose -> granted.
         given: Action name -> times given to the customer within its cap window.
+        channels: Message channel -> whether the customer consented to its purpose.
     """
 
     traits: Mapping[str, Any]
@@ -163,6 +189,7 @@ class CustomerView:
     segments: frozenset[str] = frozenset()
     consent: Mapping[str, bool] = field(default_factory=dict)
     given: Mapping[str, int] = field(default_factory=dict)
+    channels: Mapping[str, bool] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -198,6 +225,8 @@ def ineligible_reason(action: Action, view: CustomerView) -> str | None:
         return f"not in segment(s) {', '.join(missing)}"
     if action.consent is not None and not view.consent.get(action.consent, False):
         return f"no consent for {action.consent}"
+    if action.message is not None and not view.channels.get(action.message.channel, False):
+        return f"no consent for {action.message.channel} messages"
     cap = action.caps.per_customer
     if cap is not None and view.given.get(action.name, 0) >= cap:
         return "per-customer cap reached"

@@ -29,6 +29,7 @@ matches conditions, with an optional delay, frequency cap and quiet hours::
     delay: 10m
     frequency_cap: {max: 1, per: 1d}
     quiet_hours: {start: "21:00", end: "08:00", timezone: Europe/London}
+    message: {channel: email}    # optional: the customer's personalised message in the payload
 """
 
 from __future__ import annotations
@@ -48,6 +49,8 @@ NAME_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,62}$"
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d)\s*$")
 _UNIT_SECONDS = {"s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
 Op = Literal["=", "!=", ">", ">=", "<", "<=", "in", "not_in", "contains", "exists"]
+MessageChannel = Literal["email", "sms", "push", "web"]
+MessageGoal = Literal["recommend", "win back", "nudge to buy", "thank"]
 
 
 def parse_duration(value: str | float | int) -> float:
@@ -175,6 +178,22 @@ class QuietHours(_Spec):
         return value
 
 
+class MessageSpec(_Spec):
+    """A personalised message written for the customer (see docs/genai.md) and sent along.
+
+    It is written only for customers who consented to the channel's purpose (``email``:
+    ``email_marketing``, ``sms``: ``sms_marketing``, ``push`` and ``web``: ``personalisation``).
+    """
+
+    channel: MessageChannel = Field(description="email, sms, push or web.")
+    goal: MessageGoal | None = Field(
+        None, description="What the message is for (default: chosen from the predictions)."
+    )
+    method: Literal["auto", "template", "llm"] = Field(
+        "auto", description="auto: the language model when one is configured, else template."
+    )
+
+
 class TriggerSpec(_Spec):
     """When to send what to which destination."""
 
@@ -184,6 +203,9 @@ class TriggerSpec(_Spec):
     delay: Duration = 0.0
     frequency_cap: FrequencyCap | None = None
     quiet_hours: QuietHours | None = None
+    message: MessageSpec | None = Field(
+        None, description="Add the customer's personalised message to the payload."
+    )
     description: str = ""
     enabled: bool = True
 

@@ -4,7 +4,9 @@
 matches one it checks the frequency cap (atomically, in the activation state), works out when
 the send is due (after the delay, then after the quiet hours in the trigger's time zone) and
 hands a :class:`~vantage.activate.state.Delivery` to the dispatcher. Consent is checked by the
-dispatcher right before the send, so a withdrawal during a delay still stops it.
+dispatcher right before the send, so a withdrawal during a delay still stops it. A trigger
+with ``message`` adds the customer's personalised message to the payload (written by the
+``compose`` callback when it fires; ``null`` for a customer without consent for the channel).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from vantage.activate.specs import (
     AdsDestinationSpec,
     DestinationSpec,
     EventWhen,
+    MessageSpec,
     QuietHours,
     SegmentWhen,
     TriggerSpec,
@@ -114,6 +117,9 @@ class TriggerEngine:
             ``route``).
         customer_info: For ad-list destinations, a customer's identifiers and names.
         clock: The current time (tests).
+        compose: For triggers with ``message``, the customer's message on the channel (a
+            dict with ``purpose``, the channel's consent purpose), or None when the customer
+            did not consent to the channel; without it such payloads carry ``message: null``.
     """
 
     def __init__(
@@ -122,11 +128,13 @@ class TriggerEngine:
         submit: Callable[[list[Delivery]], None],
         customer_info: Callable[[str], dict[str, Any]] | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        compose: Callable[[str, MessageSpec], dict[str, Any] | None] | None = None,
     ) -> None:
         self.state = state
         self.submit = submit
         self.customer_info = customer_info
         self.clock = clock
+        self.compose = compose
         self.triggers: list[TriggerSpec] = []
         self.destinations: dict[str, DestinationSpec] = {}
         self.revision = -1
@@ -194,6 +202,9 @@ class TriggerEngine:
         }
         if isinstance(destination, AdsDestinationSpec) and self.customer_info is not None:
             payload["customer"] = self.customer_info(customer_id)
+        if trigger.message is not None:
+            compose = self.compose
+            payload["message"] = compose(customer_id, trigger.message) if compose else None
         delivery = new_delivery(
             destination.name,
             customer_id,

@@ -6,6 +6,9 @@ the catalogue's eligible actions by expected value (:mod:`vantage.activate.nba`)
 customer in the treatment or the random control group, and logs the decision. Outcomes are
 recorded when the action's goal event arrives (the server does it from the real-time bus) or
 with :func:`record_outcome`; decisions whose window ends without one count as not converted.
+An action with ``message`` (kind ``message``) carries the customer's personalised message for
+its channel (:func:`vantage.services.genai_content.message_for`, with its factuality checks);
+customers without consent for the channel are never given it.
 """
 
 from __future__ import annotations
@@ -25,9 +28,11 @@ from vantage.activate.nba import (
     load_catalogue,
     rank,
 )
+from vantage.activate.specs import MessageSpec
 from vantage.activate.state import ActivationError, ActivationState, NotFoundError
 from vantage.core.settings import Settings
 from vantage.services.context import ServiceContext
+from vantage.services.genai_content import channel_consent
 from vantage.services.warehouse import open_warehouse
 
 if TYPE_CHECKING:
@@ -81,12 +86,14 @@ def _view(
         recent = action in windows and row["decided_at"] >= now - windows[action]
         if row["grp"] == "treatment" and recent:
             given[action] = given.get(action, 0) + 1
+    consent = dict(found.get("consent") or {})
     return CustomerView(
         traits=traits,
         scores=scores,
         segments=frozenset(found.get("segments") or []),
-        consent=dict(found.get("consent") or {}),
+        consent=consent,
         given=given,
+        channels=channel_consent(consent),
     )
 
 
@@ -109,9 +116,10 @@ def next_best_action(
 
     Returns:
         ``customer_id, decision_id, group (treatment | control), action`` (None for the
-        control group or when nothing is worth giving), ``would_have_been`` (the action a
-        control customer would have had), ``ranked`` (eligible actions, best first) and
-        ``ineligible`` (action -> why).
+        control group or when nothing is worth giving; a message action has ``message``: the
+        text, subject, goal, method and its checks), ``would_have_been`` (the action a
+        control customer would have had, without a message), ``ranked`` (eligible actions,
+        best first) and ``ineligible`` (action -> why).
 
     Raises:
         ProfileNotFoundError: Unknown customer.
@@ -150,6 +158,9 @@ def next_best_action(
             }
         )
     chosen = None if top is None else _with_item(ctx, customer_id, top)
+    spec = top.action.message if top is not None else None
+    if chosen is not None and spec is not None and not control:
+        chosen["message"] = _message(ctx, customer_id, found, spec)
     return {
         "customer_id": customer_id,
         "decision_id": decision_id if log else None,
@@ -174,6 +185,16 @@ def _with_item(ctx: ServiceContext, customer_id: str, top: Ranked) -> dict[str, 
             items = []
         chosen["item"] = items[0] if items else None
     return chosen
+
+
+def _message(
+    ctx: ServiceContext, customer_id: str, found: dict[str, Any], spec: MessageSpec
+) -> dict[str, Any] | None:
+    """The chosen message action's text for the customer (None without channel consent)."""
+    from vantage.services.genai_content import message_for, profile_from_view
+
+    person = profile_from_view(customer_id, found, ctx)
+    return message_for(ctx.settings, person, spec.channel, goal=spec.goal, method=spec.method)
 
 
 def record_outcome(

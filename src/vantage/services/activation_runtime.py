@@ -22,6 +22,7 @@ import structlog
 
 from vantage.activate.consent_gate import ConsentGate
 from vantage.activate.dispatcher import Dispatcher, RetryPolicy
+from vantage.activate.specs import MessageSpec
 from vantage.activate.state import ActivationState
 from vantage.activate.triggers import EventLike, MembershipLike, TriggerEngine
 from vantage.core.errors import StoreError
@@ -62,7 +63,10 @@ class ActivationRuntime:
             RetryPolicy(config.max_attempts, config.backoff_base_s, config.backoff_max_s),
         )
         self.engine = TriggerEngine(
-            self.state, self.dispatcher.route, customer_info=self.customer_info
+            self.state,
+            self.dispatcher.route,
+            customer_info=self.customer_info,
+            compose=self.compose_message,
         )
         self._goal_events: frozenset[str] = frozenset()
         self._checked = 0.0
@@ -163,6 +167,31 @@ class ActivationRuntime:
             if key is not None:
                 info.setdefault(key, []).append(identifier.value)
         return info
+
+    def compose_message(self, customer_id: str, spec: MessageSpec) -> dict[str, Any] | None:
+        """The customer's personalised message for a trigger with ``message``.
+
+        Written from the live profile (the warehouse's without a live view), with the consent
+        gate's current decisions over the profile's; None without consent for the channel or
+        when it cannot be written (logged; the trigger still sends, without a message).
+        """
+        from vantage.services.genai_content import message_for, profile_from_view
+        from vantage.services.profiles import profile
+
+        try:
+            if self.live is not None:
+                found = self.live.profile(customer_id)
+            else:
+                with open_warehouse(self.settings, timeout_s=5) as store:
+                    found = profile(store, customer_id)
+            found["consent"] = {**(found.get("consent") or {}), **self.gate.state(customer_id)}
+            person = profile_from_view(customer_id, found)
+            return message_for(
+                self.settings, person, spec.channel, goal=spec.goal, method=spec.method
+            )
+        except Exception:  # a message that cannot be written must not stop the trigger
+            self._log.exception("trigger_message_failed", customer=customer_id)
+            return None
 
     def refresh_consent(self) -> bool:
         """Re-read the consent ledger into the gate; False when the warehouse was busy."""

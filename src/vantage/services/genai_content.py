@@ -147,25 +147,69 @@ def profile_from_store(ctx: ServiceContext, customer_id: str) -> CustomerProfile
             f"No customer {customer_id!r}.",
             "Use a customer_id from `vantage profile show` or GET /v1/profiles?email=...",
         )
-    traits = {k: t["value"] for k, t in found["traits"].items()}
+    return profile_from_view(customer_id, found, ctx)
+
+
+def profile_from_view(
+    customer_id: str, found: dict[str, Any], ctx: ServiceContext | None = None
+) -> CustomerProfile:
+    """Message inputs from a profile as ``services.profiles.profile`` (or the live view) returns.
+
+    Args:
+        customer_id: The customer.
+        found: The profile (``traits``, ``computed_traits``, ``predictions``, ``consent``).
+        ctx: When given, the customer's top recommendations are added (when a recommender
+            can be used); without it, none (the fast path for triggers).
+    """
+    traits = {k: t["value"] for k, t in (found.get("traits") or {}).items()}
     traits.update(found.get("computed_traits") or {})
     names: list[str] = []
-    try:
-        from vantage.services.recommend import recommend_for
+    if ctx is not None:
+        try:
+            from vantage.services.recommend import recommend_for
 
-        items = recommend_for(ctx, customer_id, n=3)["items"]
-        names = [str(i["name"]).split(" (")[0] for i in items if i.get("name")]
-    except VantageError:
-        names = []
+            items = recommend_for(ctx, customer_id, n=3)["items"]
+            names = [str(i["name"]).split(" (")[0] for i in items if i.get("name")]
+        except VantageError:
+            names = []
     return CustomerProfile(
         customer_id=customer_id,
         first_name=_text(traits.pop("first_name", None) or traits.pop("firstName", None)),
         last_name=_text(traits.pop("last_name", None) or traits.pop("lastName", None)),
         traits={k: v for k, v in traits.items() if k not in ("email", "phone", "name")},
-        predictions={p["model"]: float(p["score"]) for p in found["predictions"]},
+        predictions={p["model"]: float(p["score"]) for p in found.get("predictions") or []},
         recommendations=names,
-        consent=found["consent"],
+        consent=dict(found.get("consent") or {}),
     )
+
+
+def channel_consent(consent: dict[str, bool]) -> dict[str, bool]:
+    """Channel -> whether a customer with these consent decisions may be messaged on it."""
+    return {channel: consent.get(purpose) is True for channel, (purpose, _) in CHANNELS.items()}
+
+
+def message_for(
+    settings: Settings,
+    profile: CustomerProfile,
+    channel: str,
+    *,
+    goal: str | None = None,
+    method: ContentMethod = "auto",
+) -> dict[str, Any] | None:
+    """The customer's message on one channel with its checks, or None without consent.
+
+    The result is :func:`message`'s entry plus ``purpose`` (the consent purpose the channel
+    needs, which the dispatcher checks again right before a send); ``invented`` (facts not in
+    the profile), ``problems`` (guardrails broken) and ``warnings`` are the factuality checks.
+
+    Raises:
+        NoBackendError: ``llm`` without a configured backend.
+        GenAIError: An unknown channel.
+    """
+    written = message(settings, profile, [channel], goal=goal, method=method)["messages"]
+    if not written:
+        return None
+    return {**written[0], "purpose": CHANNELS[channel][0]}
 
 
 def _text(value: Any) -> str | None:
