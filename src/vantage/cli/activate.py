@@ -302,6 +302,10 @@ def decide(
         out.print(f"No action is worth giving to {customer_id}.")
     else:
         out.print(f"Next best action for {customer_id}: [bold]{chosen['action']}[/].")
+        message = chosen.get("message")
+        if message:
+            subject = f"{message['subject']}: " if message.get("subject") else ""
+            out.print(f"  {message['channel']} message: {subject}{message['text']}", markup=False)
     print_table(
         "Eligible actions",
         ["action", "kind", "probability", "expected value", "basis"],
