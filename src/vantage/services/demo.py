@@ -98,6 +98,7 @@ def default_pipeline() -> DemoPipeline:
     from vantage.services import demo_steps as s
     from vantage.services.activation_demo import demo_activate_step
     from vantage.services.analytics import demo_models_step
+    from vantage.services.assistant_demo import demo_assistant_step
     from vantage.services.segments_demo import demo_segments_step
 
     return DemoPipeline(
@@ -113,6 +114,7 @@ def default_pipeline() -> DemoPipeline:
             DemoStep("models", demo_models_step),
             DemoStep("segments", demo_segments_step),
             DemoStep("activate", demo_activate_step),
+            DemoStep("assistant", demo_assistant_step),
             DemoStep("summarise", s.summarise),
         ]
     )

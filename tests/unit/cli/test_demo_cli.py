@@ -24,6 +24,7 @@ DEMO_STEPS = [
     "models",
     "segments",
     "activate",
+    "assistant",
     "summarise",
 ]
 

@@ -47,6 +47,7 @@ def test_default_pipeline_runs_the_foundation_steps_in_order() -> None:
         "models",
         "segments",
         "activate",
+        "assistant",
         "summarise",
     ]
 
