@@ -168,7 +168,12 @@ def score_texts(run: DemoRun) -> str:
 
 
 def summarise(run: DemoRun) -> str:
-    """Count stored events per source (from the warehouse) and failed events (from the lake)."""
+    """Count stored events per source (from the warehouse) and failed events (from the lake).
+
+    Events that later steps sent (triggers, the assistant) are synced first, so the warehouse
+    and the dashboard hold everything the demo ingested.
+    """
+    compact_sync_service(run.ctx)
     with open_warehouse(run.ctx.settings) as store:
         events = store.table("events")
         per_source = store.execute(events.group_by("source").aggregate(n=events.count()))
