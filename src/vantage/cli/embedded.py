@@ -29,6 +29,10 @@ def running_server_url(settings: Settings) -> str | None:
     return info.url
 
 
+# A background-job interval that never comes round while an embedded server lives (a week).
+_NEVER_S = 7 * 24 * 3600.0
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -36,11 +40,17 @@ def _free_port() -> int:
 
 
 @contextmanager
-def collection_api(settings: Settings) -> Iterator[str]:
+def collection_api(settings: Settings, *, maintain: bool = True) -> Iterator[str]:
     """Yield the URL of the collection API: the running server's, or one started here.
 
     The embedded server listens on a free loopback port in a background thread and stops when
     the block ends.
+
+    Args:
+        settings: The workspace's settings.
+        maintain: Let the embedded server compact, sync and refresh identities in the
+            background. A caller that runs those steps itself (``vantage demo``) turns this off,
+            so the server's jobs never hold the warehouse while the caller waits for it.
     """
     url = running_server_url(settings)
     if url is not None:
@@ -50,6 +60,8 @@ def collection_api(settings: Settings) -> Iterator[str]:
     from vantage.api.logs import configure_logging
 
     configure_logging("warning")
+    if not maintain:
+        settings = settings.model_copy(update={"compact_every_s": _NEVER_S})
     port = _free_port()
     config = uvicorn.Config(
         create_app(settings), host="127.0.0.1", port=port, log_level="warning", access_log=False

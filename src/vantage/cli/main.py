@@ -154,7 +154,8 @@ def demo_command(
 
     ctx = ServiceContext()
     ctx.workspace.init()
-    with collection_api(ctx.settings) as api_url:
+    # The demo compacts, syncs and resolves identities as steps of its own.
+    with collection_api(ctx.settings, maintain=False) as api_url:
         report = demo_service.run_demo(
             ctx,
             customers=customers,
