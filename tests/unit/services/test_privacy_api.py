@@ -33,6 +33,9 @@ def _has_pii(text: str) -> bool:
 
 
 def test_export_erase_audit_over_http(home: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    from vantage.api.logs import configure_logging
+
+    configure_logging("info")  # as `vantage serve` does (an earlier test may have quietened it)
     app = _app(home)
     admin = {"Authorization": f"Bearer {Workspace(home).secrets().admin_token}"}
     with TestClient(app) as client:
