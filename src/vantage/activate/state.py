@@ -34,6 +34,7 @@ from vantage.activate.specs import (
     WebhookDestinationSpec,
     load_destination,
 )
+from vantage.core import sqlite_files
 from vantage.core.errors import VantageError
 
 _SCHEMA = """
@@ -179,16 +180,7 @@ class ActivationState:
     """
 
     def __init__(self, home: Path) -> None:
-        self.path = Path(home) / "activate" / "activation.sqlite"
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        if not self.path.exists():
-            self.path.touch(mode=0o600)
-        conn = sqlite3.connect(self.path, timeout=30)
-        try:
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.executescript(_SCHEMA)
-        finally:
-            conn.close()
+        self.path = sqlite_files.prepare(Path(home) / "activate" / "activation.sqlite", _SCHEMA)
         self._local = threading.local()
 
     @contextmanager

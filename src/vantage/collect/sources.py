@@ -17,6 +17,7 @@ from typing import Any
 
 import orjson
 
+from vantage.core import sqlite_files
 from vantage.core.errors import VantageError
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
@@ -71,17 +72,10 @@ class SourceRegistry:
     """
 
     def __init__(self, home: Path) -> None:
-        self.path = Path(home) / "control.sqlite"
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        if not self.path.exists():
-            self.path.touch(mode=0o600)
-        with self._connect() as conn:
-            conn.executescript(_SCHEMA)
+        self.path = sqlite_files.prepare(Path(home) / "control.sqlite", _SCHEMA)
 
     def _connect(self) -> sqlite3.Connection:
-        conn = sqlite3.connect(self.path, timeout=30)
-        conn.execute("PRAGMA journal_mode=WAL")
-        return conn
+        return sqlite_files.connect(self.path)
 
     def add(self, name: str) -> Source:
         """Create a source with a fresh write key.

@@ -56,10 +56,11 @@ def failed(ctx: ServiceContext, limit: int = 50, source: str | None = None) -> l
     ]
 
 
-def compact_and_sync(ctx: ServiceContext) -> dict[str, Any]:
+def compact_and_sync(ctx: ServiceContext, *, with_traits: bool = True) -> dict[str, Any]:
     """Compact the event log into Parquet, load new events into the warehouse, record consent.
 
-    Profile traits from the new identify calls are then merged into ``profile_traits``.
+    Profile traits from the new identify calls are then merged into ``profile_traits``, unless
+    ``with_traits`` is False (a caller that refreshes identities next does it once, after them).
     """
     from vantage.services.segments_profile import refresh_traits
     from vantage.services.warehouse import open_warehouse
@@ -69,12 +70,14 @@ def compact_and_sync(ctx: ServiceContext) -> dict[str, Any]:
     with open_warehouse(ctx.settings) as store:
         synced = sync_events(ctx.log, store)
     consent = refresh_consent(ctx)
-    return {
+    result: dict[str, Any] = {
         "compaction": asdict(compaction),
         "sync": asdict(synced),
         "consent_decisions": consent,
-        "profile_traits": refresh_traits(ctx).as_dict(),
     }
+    if with_traits:
+        result["profile_traits"] = refresh_traits(ctx).as_dict()
+    return result
 
 
 def violations(
@@ -93,16 +96,14 @@ def maintain(home: str, store_url: str | None = None) -> dict[str, Any]:
     ``compact_every_s`` seconds, so the warehouse and the identity map stay fresh while the API
     runs.
     """
-    ctx = ServiceContext(load_settings(home=home, store=store_url))
-    result = compact_and_sync(ctx)
     from vantage.services.identity import refresh
+    from vantage.services.segments_profile import refresh_traits
 
-    identities = refresh(ctx)
-    result["identity_merges"] = identities.merges
-    if identities.events:  # new customers and merges: their trait values resolve only now
-        from vantage.services.segments_profile import refresh_traits
-
-        result["profile_traits"] = refresh_traits(ctx).as_dict()
+    ctx = ServiceContext(load_settings(home=home, store=store_url))
+    result = compact_and_sync(ctx, with_traits=False)
+    result["identity_merges"] = refresh(ctx).merges
+    # Once per round, after the identities: new customers and merges resolve trait values too.
+    result["profile_traits"] = refresh_traits(ctx).as_dict()
     return result
 
 

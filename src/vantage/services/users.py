@@ -23,6 +23,7 @@ from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, Field, ValidationError
 
+from vantage.core import sqlite_files
 from vantage.core.errors import VantageError
 
 Role = Literal["viewer", "analyst", "admin"]
@@ -157,17 +158,11 @@ class UserStore:
     """
 
     def __init__(self, home: Path, session_ttl_s: int = SESSION_TTL_S) -> None:
-        self.path = Path(home) / "control.sqlite"
+        self.path = sqlite_files.prepare(Path(home) / "control.sqlite", _SCHEMA)
         self.session_ttl_s = session_ttl_s
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        if not self.path.exists():
-            self.path.touch(mode=0o600)
-        with self._connect() as conn:
-            conn.executescript(_SCHEMA)
 
     def _connect(self) -> sqlite3.Connection:
-        conn = sqlite3.connect(self.path, timeout=30)
-        conn.execute("PRAGMA journal_mode=WAL")
+        conn = sqlite_files.connect(self.path)
         conn.execute("PRAGMA foreign_keys=ON")
         conn.row_factory = sqlite3.Row
         return conn
